@@ -1,0 +1,3 @@
+"""Rolodex: a terminal CRM."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,144 @@
+"""The root command. ``rolodex`` alone shows today's agenda; subcommands are scriptable.
+
+Errors: a ``RolodexError`` becomes one line on stderr and its exit code (see ``errors.py``);
+usage mistakes exit 2 with one line; anything unexpected exits 1 with one line, and a
+traceback only when ``ROLODEX_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from rolodex import __version__
+from rolodex.cli.params import examples, state
+from rolodex.errors import RolodexError
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class RolodexGroup(TyperGroup):
+    """Turns every failure into one clear line and the documented exit code."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        from typer import _click
+
+        extra.pop("standalone_mode", None)
+        debug = os.environ.get("ROLODEX_DEBUG") not in (None, "", "0")
+        code = 0
+        try:
+            result = super().main(args, prog_name or "rolodex", standalone_mode=False, **extra)
+            if isinstance(result, int):
+                code = result
+        except RolodexError as exc:
+            if debug:
+                raise
+            _fail(_one_line(str(exc)))
+            code = exc.exit_code
+        except _click.exceptions.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "rolodex"
+            _fail(f"{_one_line(exc.format_message())} (see '{where} --help')")
+            code = exc.exit_code
+        except _click.exceptions.ClickException as exc:
+            _fail(_one_line(exc.format_message()))
+            code = exc.exit_code
+        except typer.Abort:
+            _fail("aborted")
+            code = 1
+        except KeyboardInterrupt:
+            _fail("interrupted")
+            code = 130
+        except BrokenPipeError:
+            # The reader of our output went away (`| head`): not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = 0
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(
+                f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))} "
+                "(run again with ROLODEX_DEBUG=1 for details)"
+            )
+            code = 1
+        sys.exit(code)
+
+
+def _fail(text: str) -> None:
+    sys.stderr.write(f"rolodex: {text}\n")
+    sys.stderr.flush()
+
+
+app = typer.Typer(
+    cls=RolodexGroup,
+    name="rolodex",
+    help="Rolodex: contacts, accounts, notes, interactions, tasks and follow-ups in your terminal."
+    + examples(
+        "rolodex                                  # today's agenda",
+        'rolodex contact add "Ada Lovelace" --email ada@example.com --tag vip',
+        "rolodex followups --due today --json | jq '.[].title'",
+        "rolodex search müller",
+    ),
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rolodex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database file or SQLAlchemy URL (default: ROLODEX_DB, the config, "
+            "then rolodex.db in your data directory).",
+            metavar="PATH|URL",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    st = state(ctx)
+    st.db = db
+    ctx.call_on_close(st.close)
+    if ctx.invoked_subcommand is None:
+        from rolodex.cli.activities import show_agenda
+
+        show_agenda(ctx)
+
+
+def _register() -> None:
+    from rolodex.cli import accounts, activities, contacts, misc
+
+    app.add_typer(contacts.app, name="contact", help=contacts.HELP)
+    app.add_typer(contacts.trash_app, name="trash", help=contacts.TRASH_HELP)
+    app.add_typer(accounts.app, name="account", help=accounts.HELP)
+    activities.register(app)
+    misc.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,77 @@
+"""History and undo, from the journal of changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rolodex.core.models import (
+    JournalEntry,
+    account_from_dict,
+    contact_from_dict,
+    deal_from_dict,
+    interaction_from_dict,
+    note_from_dict,
+    saved_search_from_dict,
+    task_from_dict,
+)
+from rolodex.errors import NotFound
+
+if TYPE_CHECKING:
+    from rolodex.core.ports import WriteSession
+    from rolodex.core.service import Rolodex
+
+# entity -> (snapshot -> object, write it back, delete it for good)
+_ENTITIES: dict[str, tuple[Callable[[dict], Any], str, str]] = {
+    "contact": (contact_from_dict, "put_contact", "delete_contact"),
+    "account": (account_from_dict, "put_account", "delete_account"),
+    "note": (note_from_dict, "put_note", "delete_note"),
+    "interaction": (interaction_from_dict, "put_interaction", "delete_interaction"),
+    "task": (task_from_dict, "put_task", "delete_task"),
+    "deal": (deal_from_dict, "put_deal", "delete_deal"),
+    "saved_search": (saved_search_from_dict, "put_saved_search", "delete_saved_search"),
+}
+
+
+def revert(w: WriteSession, entry: JournalEntry) -> None:
+    """Put one record back the way it was before ``entry``."""
+    from_dict, put, delete = _ENTITIES[entry.entity]
+    if entry.before is None:
+        if entry.entity_id is not None:
+            getattr(w, delete)(entry.entity_id)
+    else:
+        getattr(w, put)(from_dict(entry.before))
+
+
+class JournalService:
+    def __init__(self, rx: Rolodex) -> None:
+        self.rx = rx
+
+    def history(self, ref: str | None = None, *, limit: int = 50) -> list[JournalEntry]:
+        with self.rx.reading() as r:
+            contact_id = None
+            if ref:
+                contact_id = self.rx.contacts.resolve(ref, include_trashed=True, session=r).id
+            return r.journal(contact_id=contact_id, limit=limit)
+
+    def undo(self) -> list[JournalEntry]:
+        """Revert the most recent change not yet undone (all records it touched, in reverse
+        order). Repeatable: each call goes one change further back. Returns what was undone."""
+        with self.rx.change() as ch:
+            group = ch.w.last_undoable_group()
+            if group is None:
+                raise NotFound("nothing to undo")
+            entries = ch.w.journal_group(group)
+            for entry in reversed(entries):
+                revert(ch.w, entry)
+                ch.record(
+                    "undo",
+                    entry.entity,
+                    entry.entity_id,
+                    f"undid: {entry.summary}",
+                    before=entry.after,
+                    after=entry.before,
+                    contact_id=entry.contact_id,
+                )
+            ch.w.mark_undone(group)
+        return entries

@@ -1,0 +1,141 @@
+"""Text normalisation for search and matching.
+
+``fold`` gives a case- and accent-insensitive key ("Müller", "MÜLLER" and "muller" all fold
+to "muller"), ``search_tokens`` splits text into the tokens of the search index (CJK as
+single characters, so a one-character query matches inside a longer name), and ``digits``
+keeps the digits of a phone number. Standard library only: this is imported on the hot path
+of every CLI command.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["digits", "fold", "is_cjk", "search_tokens"]
+
+# Letters that NFKD leaves whole; casefold has already lower-cased them (and turned ß into ss).
+_EXTRA_FOLDS = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"}
+)
+
+# Inclusive code point ranges treated as CJK, sorted by start.
+_CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3005, 0x3007),  # 々 〆 〇 (iteration mark, closing mark, ideographic zero)
+    (0x3040, 0x309F),  # Hiragana (with the combining voiced sound marks)
+    (0x30A0, 0x30FF),  # Katakana
+    (0x3130, 0x318F),  # Hangul Compatibility Jamo
+    (0x31F0, 0x31FF),  # Katakana Phonetic Extensions
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7AF),  # Hangul Syllables
+    (0xD7B0, 0xD7FF),  # Hangul Jamo Extended-B
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFF65, 0xFF9F),  # Half-width Katakana
+    (0xFFA0, 0xFFDC),  # Half-width Hangul
+    (0x20000, 0x323AF),  # CJK Unified Ideographs Extensions B–H and Compatibility Supplement
+)
+
+
+def is_cjk(ch: str) -> bool:
+    """True if the character ``ch`` is Han, Hiragana, Katakana or Hangul (syllables or jamo).
+
+    Covers the unified ideographs with their extensions and the compatibility ideographs,
+    half-width katakana and half-width hangul. Anything but a single character is False.
+    """
+    if len(ch) != 1:
+        return False
+    cp = ord(ch)
+    if cp < 0x1100:
+        return False
+    for start, end in _CJK_RANGES:
+        if cp < start:
+            return False
+        if cp <= end:
+            return True
+    return False
+
+
+def _fold_plain(run: str) -> str:
+    """Fold a run of non-CJK text: strip accents, casefold, map the undecomposable letters."""
+    text = unicodedata.normalize("NFKD", run)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.casefold()
+    # Casefolding can produce characters that decompose again (or compatibility forms).
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.translate(_EXTRA_FOLDS)
+    # Recompose what decomposition split without marks to drop (e.g. circled Hangul → syllable)
+    # so that folding the result again changes nothing.
+    return unicodedata.normalize("NFKC", text)
+
+
+def fold(text: str) -> str:
+    """Return the case- and accent-insensitive search key of ``text``.
+
+    Latin and other scripts are NFKD-decomposed, lose their non-spacing marks and are
+    casefolded; ø, đ, ł, æ, œ, þ and ı (which NFKD keeps whole) become o, d, l, ae, oe, th
+    and i. CJK text is only NFKC-normalised — so Hangul syllables and kana with voicing
+    marks stay whole, half-width katakana becomes full-width and compatibility ideographs
+    become their unified forms. ``fold(fold(s)) == fold(s)`` for every string.
+    """
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text)
+    parts: list[str] = []
+    start = 0
+    run_is_cjk = False
+    for i, ch in enumerate(text):
+        ch_is_cjk = is_cjk(ch)
+        if i and ch_is_cjk != run_is_cjk:
+            run = text[start:i]
+            parts.append(run if run_is_cjk else _fold_plain(run))
+            start = i
+        run_is_cjk = ch_is_cjk
+    run = text[start:]
+    parts.append(run if run_is_cjk else _fold_plain(run))
+    return "".join(parts)
+
+
+def search_tokens(text: str) -> list[str]:
+    """Split ``text`` into folded search tokens.
+
+    Words are runs of letters and digits (``str.isalnum``; combining marks stay inside the
+    word they follow, so scripts such as Tamil or Devanagari are not cut up); everything else
+    separates. Each CJK character is a token of its own::
+
+        >>> search_tokens("李芳 Müller-Lüdenscheidt")
+        ['李', '芳', 'muller', 'ludenscheidt']
+    """
+    tokens: list[str] = []
+    word: list[str] = []
+    for ch in fold(text):
+        if ch.isalnum():
+            if is_cjk(ch):
+                if word:
+                    tokens.append("".join(word))
+                    word.clear()
+                tokens.append(ch)
+            else:
+                word.append(ch)
+        elif word and unicodedata.category(ch).startswith("M"):
+            word.append(ch)
+        elif word:
+            tokens.append("".join(word))
+            word.clear()
+    if word:
+        tokens.append("".join(word))
+    return tokens
+
+
+def digits(text: str) -> str:
+    """Return the digits of ``text`` as ASCII digits, e.g. for matching phone numbers.
+
+    ``digits("+44 (20) 7946-0958") == "442079460958"``. Decimal digits of other scripts
+    (full-width ``０３``, Arabic-Indic ``٠٣``) count as their ASCII equivalents; superscripts,
+    fractions and other numeric symbols do not.
+    """
+    if text.isascii():
+        return "".join(ch for ch in text if "0" <= ch <= "9")
+    return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())

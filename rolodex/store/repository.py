@@ -1,0 +1,358 @@
+"""The store: opens (and migrates) a database and hands out read and write sessions.
+
+- ``Store.reading()`` yields a ``Reader``. On SQLite it runs on a stdlib ``sqlite3`` connection,
+  so read-only commands never import SQLAlchemy.
+- ``Store.writing()`` yields a ``WriteSession``: one SQLAlchemy transaction (``BEGIN IMMEDIATE``
+  on SQLite), reads included, committed when the block ends and rolled back on any error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rolodex.core.models import (
+    Account,
+    Contact,
+    Deal,
+    Interaction,
+    JournalEntry,
+    Note,
+    SavedSearch,
+    Task,
+)
+from rolodex.core.text import fold
+from rolodex.errors import StoreError
+from rolodex.store import migrate
+from rolodex.store.engine import connect_sqlite, create_engine, ensure_sqlite_file, sqlite_path
+from rolodex.store.reader import Reader
+from rolodex.store.sql import SAExecutor, SqliteExecutor, chunks
+
+
+def _sa_error(exc: Exception, where: str) -> StoreError:
+    msg = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return StoreError(f"database {where}: {msg}")
+
+
+class Store:
+    """One database, SQLite file or SQLAlchemy URL."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.path: Path | None = sqlite_path(target)
+        self._engine: Any = None
+        self._sqlite: sqlite3.Connection | None = None
+        self.created = False
+
+    # ------------------------------------------------------------------ opening
+    def open(self) -> Store:
+        if self.path is not None:
+            self.created = ensure_sqlite_file(self.path)
+            self._sqlite = connect_sqlite(self.path)
+            try:
+                rev = self._sqlite.execute("SELECT version_num FROM alembic_version").fetchone()
+                rev = rev[0] if rev else None
+            except sqlite3.OperationalError:
+                rev = None  # a new file
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot read database {self.path}: {exc}") from None
+            migrate.check_revision(rev, str(self.path))
+            if rev != migrate.HEAD:
+                self._migrate()
+        else:
+            self._migrate()
+        return self
+
+    @property
+    def where(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite" if self.path is not None else self.engine.dialect.name
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            self._engine = create_engine(self.target)
+        return self._engine
+
+    def _migrate(self) -> None:
+        import sqlalchemy as sa
+
+        try:
+            with self.engine.begin() as conn:
+                migrate.upgrade(conn, self.where)
+        except sa.exc.SQLAlchemyError as exc:
+            raise _sa_error(exc, self.where) from None
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # ------------------------------------------------------------------ sessions
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        if self._sqlite is not None:
+            conn = self._sqlite
+            conn.execute("BEGIN")  # one snapshot for the whole read
+            try:
+                yield Reader(SqliteExecutor(conn))
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"database {self.where}: {exc}") from None
+            finally:
+                conn.execute("ROLLBACK")
+            return
+        import sqlalchemy as sa
+
+        try:
+            with self.engine.connect() as conn:
+                yield Reader(SAExecutor(conn))
+        except sa.exc.SQLAlchemyError as exc:
+            raise _sa_error(exc, self.where) from None
+
+    @contextmanager
+    def writing(self, *, now: dt.datetime) -> Iterator[WriteSession]:
+        import sqlalchemy as sa
+
+        try:
+            with self.engine.begin() as conn:
+                session = WriteSession(conn, now)
+                yield session
+                session.finish()
+        except sa.exc.IntegrityError as exc:
+            from rolodex.errors import Conflict
+
+            raise Conflict(f"conflicting change: {str(exc.orig).splitlines()[0]}") from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise _sa_error(exc, self.where) from None
+
+
+_CONTACT_CHILDREN = (
+    "contact_emails",
+    "contact_phones",
+    "contact_addresses",
+    "contact_urls",
+    "contact_socials",
+    "custom_fields",
+    "vcard_extras",
+    "consents",
+)
+
+
+class WriteSession(Reader):
+    """Reads and writes inside one transaction. The search index of every contact touched is
+    rebuilt once, when the session finishes."""
+
+    def __init__(self, conn: Any, now: dt.datetime) -> None:
+        super().__init__(SAExecutor(conn))
+        from rolodex.store import tables
+
+        self.conn = conn
+        self.now = now
+        self.t = tables.metadata.tables
+        self._dirty: set[int] = set()
+        self.bulk = False  # while True, search documents are rebuilt at the end only
+
+    # ------------------------------------------------------------------ helpers
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        import sqlalchemy as sa
+
+        res = self.conn.execute(sa.insert(self.t[table]), row)
+        return int(res.inserted_primary_key[0])
+
+    def _upsert(self, table: str, obj_id: int | None, row: dict[str, Any]) -> int:
+        """Update the row with ``obj_id``, or insert it (with that id, when given)."""
+        import sqlalchemy as sa
+
+        t = self.t[table]
+        if obj_id is not None:
+            res = self.conn.execute(sa.update(t).where(t.c.id == obj_id).values(row))
+            if res.rowcount:
+                return obj_id
+            return self._insert(table, {**row, "id": obj_id})
+        return self._insert(table, row)
+
+    def _replace_children(
+        self, key: str, owner_id: int, rows_by_table: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        import sqlalchemy as sa
+
+        for table, rows in rows_by_table.items():
+            t = self.t[table]
+            self.conn.execute(sa.delete(t).where(t.c[key] == owner_id))
+            if rows:
+                self.conn.execute(sa.insert(t), rows)
+
+    def _delete(self, table: str, obj_id: int) -> None:
+        import sqlalchemy as sa
+
+        t = self.t[table]
+        self.conn.execute(sa.delete(t).where(t.c.id == obj_id))
+
+    def tag_ids(self, names: Sequence[str]) -> list[int]:
+        """Ids of tags (case-insensitive), created when missing; order kept."""
+        import sqlalchemy as sa
+
+        t = self.t["tags"]
+        ids: list[int] = []
+        for name in names:
+            key = fold(name)
+            found = self.conn.execute(sa.select(t.c.id).where(t.c.key == key)).scalar()
+            if found is None:
+                found = self._insert("tags", {"name": name, "key": key})
+            if found not in ids:
+                ids.append(found)
+        return ids
+
+    def _set_tags(self, link: str, key: str, owner_id: int, names: Sequence[str]) -> None:
+        rows = [
+            {key: owner_id, "tag_id": tid, "position": i}
+            for i, tid in enumerate(self.tag_ids(names))
+        ]
+        self._replace_children(key, owner_id, {link: rows})
+
+    # ------------------------------------------------------------------ contacts
+    def put_contact(self, c: Contact) -> int:
+        from rolodex.store.mapping import contact_children, contact_row
+
+        cid = self._upsert("contacts", c.id, contact_row(c, self.now))
+        self._replace_children("contact_id", cid, contact_children(c, cid))
+        self._set_tags("contact_tags", "contact_id", cid, c.tags)
+        self.touch(cid)
+        return cid
+
+    def delete_contact(self, contact_id: int) -> None:
+        """Remove a contact for good (its child rows and search document go with it)."""
+        self._delete("contacts", contact_id)
+        self._dirty.discard(contact_id)
+
+    def touch(self, *contact_ids: int | None) -> None:
+        """Mark contacts whose search document must be rebuilt."""
+        self._dirty.update(i for i in contact_ids if i is not None)
+
+    # ------------------------------------------------------------------ accounts
+    def put_account(self, a: Account) -> int:
+        from rolodex.store.mapping import account_children, account_row
+
+        before = self.ex.scalar("SELECT name FROM accounts WHERE id = :i", {"i": a.id})
+        aid = self._upsert("accounts", a.id, account_row(a, self.now))
+        self._replace_children("account_id", aid, account_children(a, aid))
+        self._set_tags("account_tags", "account_id", aid, a.tags)
+        if before is not None and before != a.name:
+            self.touch(*self.contact_ids_of_account(aid))
+        return aid
+
+    def delete_account(self, account_id: int) -> None:
+        self.touch(*self.contact_ids_of_account(account_id))
+        self._delete("accounts", account_id)
+
+    # ------------------------------------------------------------------ activities
+    def put_note(self, n: Note) -> int:
+        from rolodex.store.mapping import note_row
+
+        old = self.ex.scalar("SELECT contact_id FROM notes WHERE id = :i", {"i": n.id})
+        nid = self._upsert("notes", n.id, note_row(n, self.now))
+        self.touch(n.contact_id, old)
+        return nid
+
+    def delete_note(self, note_id: int) -> None:
+        self.touch(self.ex.scalar("SELECT contact_id FROM notes WHERE id = :i", {"i": note_id}))
+        self._delete("notes", note_id)
+
+    def put_interaction(self, i: Interaction) -> int:
+        from rolodex.store.mapping import interaction_row
+
+        return self._upsert("interactions", i.id, interaction_row(i, self.now))
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        self._delete("interactions", interaction_id)
+
+    def put_task(self, t: Task) -> int:
+        from rolodex.store.mapping import task_row
+
+        return self._upsert("tasks", t.id, task_row(t, self.now))
+
+    def delete_task(self, task_id: int) -> None:
+        self._delete("tasks", task_id)
+
+    def put_deal(self, d: Deal) -> int:
+        from rolodex.store.mapping import deal_row
+
+        return self._upsert("deals", d.id, deal_row(d, self.now))
+
+    def delete_deal(self, deal_id: int) -> None:
+        self._delete("deals", deal_id)
+
+    def put_saved_search(self, s: SavedSearch) -> int:
+        return self._upsert("saved_searches", s.id, {"name": s.name, "query": s.query})
+
+    def delete_saved_search(self, search_id: int) -> None:
+        self._delete("saved_searches", search_id)
+
+    def ensure_user(self, name: str) -> int:
+        found = self.user_by_name(name)
+        if found is not None and found.id is not None:
+            return found.id
+        return self._insert("users", {"name": name, "email": "", "created_at": self.now})
+
+    # ------------------------------------------------------------------ journal
+    def add_journal(self, entries: Sequence[JournalEntry]) -> None:
+        import sqlalchemy as sa
+
+        if not entries:
+            return
+        rows = [
+            {
+                "group_id": e.group_id,
+                "at": e.at or self.now,
+                "actor": e.user,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "contact_id": e.contact_id,
+                "summary": e.summary,
+                "before": json.dumps(e.before, ensure_ascii=False)
+                if e.before is not None
+                else None,
+                "after": json.dumps(e.after, ensure_ascii=False) if e.after is not None else None,
+                "undone": e.undone,
+            }
+            for e in entries
+        ]
+        self.conn.execute(sa.insert(self.t["journal"]), rows)
+
+    def mark_undone(self, group_id: str) -> None:
+        import sqlalchemy as sa
+
+        t = self.t["journal"]
+        self.conn.execute(sa.update(t).where(t.c.group_id == group_id).values(undone=True))
+
+    # ------------------------------------------------------------------ search index
+    def finish(self) -> None:
+        """Rebuild the search documents of every contact this session touched."""
+        import sqlalchemy as sa
+
+        if not self._dirty:
+            return
+        t = self.t["contact_search"]
+        ids = sorted(self._dirty)
+        self._dirty.clear()
+        for batch in chunks(ids):
+            self.conn.execute(sa.delete(t).where(t.c.contact_id.in_(batch)))
+            docs = self.search_docs(batch)
+            if docs:
+                self.conn.execute(
+                    sa.insert(t), [{"contact_id": cid, "doc": doc} for cid, doc in docs.items()]
+                )

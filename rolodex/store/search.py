@@ -1,0 +1,77 @@
+"""Full-text search: the one module of the store whose SQL differs by dialect.
+
+Every contact has one search document in ``contact_search.doc``: the folded tokens
+(``core.text.search_tokens``) of its names, nickname, emails, phones (and their digits), account,
+title, tags and notes, CJK split into single characters. SQLite indexes it with FTS5 (prefix
+indexes of 1–3 characters, kept in sync by triggers); PostgreSQL with a trigram GIN index.
+A query's tokens all have to match the start of some token of the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rolodex.core.text import digits, search_tokens
+
+# Below this many characters a query matches too many contacts for ranking to be worth it:
+# the first matches in id order are returned instead (fast even for "m" over 100k contacts).
+RANK_FROM = 3
+
+
+def build_doc(parts: Iterable[str], phones: Iterable[tuple[str, str | None]] = ()) -> str:
+    tokens: list[str] = []
+    for part in parts:
+        if part:
+            tokens.extend(search_tokens(part))
+    for number, e164 in phones:
+        tokens.extend(search_tokens(number))
+        for d in (digits(number), digits(e164 or "")):
+            if d:
+                tokens.append(d)
+                if d.startswith("00"):
+                    tokens.append(d[2:])
+    seen: set[str] = set()
+    unique = [t for t in tokens if not (t in seen or seen.add(t))]
+    # The leading space lets PostgreSQL express "a token starts with x" as LIKE '% x%'.
+    return " " + " ".join(unique)
+
+
+def query_tokens(words: Iterable[str]) -> list[str]:
+    tokens: list[str] = []
+    for w in words:
+        tokens.extend(search_tokens(w))
+    return tokens
+
+
+def match_subquery(dialect: str, tokens: list[str], *, prefix: str = "m") -> tuple[str, dict, bool]:
+    """A subquery yielding ``(cid, score)`` for contacts whose document matches every token;
+    lower scores are better. Returns (sql, params, ranked)."""
+    ranked = sum(len(t) for t in tokens) >= RANK_FROM
+    if dialect == "sqlite":
+        expr = " ".join(f'"{t}"*' for t in tokens)
+        score = "rank" if ranked else "0"
+        sql = (
+            f"SELECT rowid AS cid, {score} AS score FROM contact_fts "
+            f"WHERE contact_fts MATCH :{prefix}q"
+        )
+        return sql, {f"{prefix}q": expr}, ranked
+    params: dict[str, Any] = {}
+    conds = []
+    for i, t in enumerate(tokens):
+        esc = t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"{prefix}{i}"] = f"% {esc}%"
+        conds.append(f"doc LIKE :{prefix}{i}")
+    params[f"{prefix}q"] = " ".join(tokens)
+    score = f"-similarity(doc, :{prefix}q)" if ranked else "0"
+    sql = f"SELECT contact_id AS cid, {score} AS score FROM contact_search WHERE " + " AND ".join(
+        conds
+    )
+    return sql, params, ranked
+
+
+def rebuild_statements(dialect: str) -> list[str]:
+    """Statements that rebuild the index from ``contact_search`` (after a bulk load)."""
+    if dialect == "sqlite":
+        return ["INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')"]
+    return []
