@@ -37,9 +37,9 @@ CONSENT_CHANNELS = ("email", "phone", "sms", "post")
 class PartialDate:
     """A date whose year may be unknown (vCard ``--MMDD``), e.g. a birthday."""
 
+    year: int | None
     month: int
     day: int
-    year: int | None = None
 
     def __post_init__(self) -> None:
         # Validate against a leap year when the year is unknown, so --02-29 is allowed.
@@ -58,7 +58,7 @@ class PartialDate:
             body = s[2:].replace("-", "")
             if len(body) != 4 or not body.isdigit():
                 raise ValueError(f"not a month-day: {text!r}")
-            return cls(month=int(body[:2]), day=int(body[2:]))
+            return cls(year=None, month=int(body[:2]), day=int(body[2:]))
         body = s.replace("-", "")
         if len(body) != 8 or not body.isdigit():
             raise ValueError(f"not a date: {text!r}")
