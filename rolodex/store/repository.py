@@ -163,6 +163,7 @@ class WriteSession(Reader):
         self.now = now
         self.t = tables.metadata.tables
         self._dirty: set[int] = set()
+        self._tags_changed = False
         self.bulk = False  # while True, search documents are rebuilt at the end only
 
     # ------------------------------------------------------------------ helpers
@@ -217,6 +218,7 @@ class WriteSession(Reader):
         return ids
 
     def _set_tags(self, link: str, key: str, owner_id: int, names: Sequence[str]) -> None:
+        self._tags_changed = True
         rows = [
             {key: owner_id, "tag_id": tid, "position": i}
             for i, tid in enumerate(self.tag_ids(names))
@@ -237,6 +239,7 @@ class WriteSession(Reader):
         """Remove a contact for good (its child rows and search document go with it)."""
         self._delete("contacts", contact_id)
         self._dirty.discard(contact_id)
+        self._tags_changed = True
 
     def touch(self, *contact_ids: int | None) -> None:
         """Mark contacts whose search document must be rebuilt."""
@@ -257,6 +260,7 @@ class WriteSession(Reader):
     def delete_account(self, account_id: int) -> None:
         self.touch(*self.contact_ids_of_account(account_id))
         self._delete("accounts", account_id)
+        self._tags_changed = True
 
     # ------------------------------------------------------------------ activities
     def put_note(self, n: Note) -> int:
@@ -341,9 +345,17 @@ class WriteSession(Reader):
 
     # ------------------------------------------------------------------ search index
     def finish(self) -> None:
-        """Rebuild the search documents of every contact this session touched."""
+        """Drop tags nothing uses any more, and rebuild the search documents of every
+        contact this session touched."""
         import sqlalchemy as sa
 
+        if self._tags_changed:
+            self.conn.execute(
+                sa.text(
+                    "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM contact_tags) "
+                    "AND id NOT IN (SELECT tag_id FROM account_tags)"
+                )
+            )
         if not self._dirty:
             return
         t = self.t["contact_search"]

@@ -1,0 +1,538 @@
+"""Build a Rolodex benchmark database quickly.
+
+For N contacts: about N/20 accounts, 3×N tasks (40 % follow-ups, about a third of the open ones
+due today or overdue), 5×N interactions, a note for most contacts and a search document for
+every contact. Names come from the multilingual pools of ``gen_contacts.py`` (shared with the
+import benchmarks), so many contacts are called Müller and many have names such as 李芳.
+
+The schema is created the normal way (``Store(path).open()`` runs the migrations); rows are then
+written with stdlib ``sqlite3`` ``executemany`` in one transaction. Contact rows and their child
+rows go through ``rolodex.store.mapping`` and search documents through
+``rolodex.store.search.build_doc``, exactly as the store writes them; the FTS5 index is rebuilt
+once at the end instead of row by row.
+
+Usage::
+
+    python bench/gen_db.py 100000 bench/data/rolodex-100000.db [--seed 42] [--today 2025-06-02]
+
+Same N, seed and ``--today`` give the same database. Due dates are relative to ``--today``
+(default: the local date), spread over -30..+60 days so "due today" stays populated for weeks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+# Bumped whenever the generated data changes, so cached databases are rebuilt.
+GEN_VERSION = 1
+NAMES_ENV = "BENCH_GEN_CONTACTS"
+BATCH = 5000
+UTC = dt.UTC
+
+REGIONS = {
+    "USA": "US",
+    "United Kingdom": "GB",
+    "Deutschland": "DE",
+    "France": "FR",
+    "España": "ES",
+    "中国": "CN",
+    "日本": "JP",
+    "대한민국": "KR",
+}
+LABELS = {"WORK": "work", "HOME": "home", "CELL": "mobile"}
+STAGE_WEIGHTS = [None] * 6 + ["lead"] * 4 + ["customer"] * 3 + ["subscriber", "mql", "sql"]
+ACCOUNT_FORMS = [
+    "GmbH",
+    "AG",
+    "Ltd",
+    "Inc.",
+    "& Co. KG",
+    "SARL",
+    "S.L.",
+    "Consulting",
+    "Partners",
+    "Holdings",
+    "Labs",
+    "Logistik",
+    "Software",
+    "Trading",
+]
+INDUSTRIES = ["Software", "Retail", "Logistics", "Finance", "Manufacturing", "Health", "Media"]
+FOLLOWUP_TITLES = [
+    "Follow up with {}",
+    "Send proposal to {}",
+    "Check in with {}",
+    "Ask {} about the renewal",
+    "Nachfassen: {}",
+]
+TODO_TITLES = [
+    "Update the CRM notes",
+    "Prepare the quarterly report",
+    "Book travel",
+    "Send invoice #{}",
+    "Review contract draft",
+]
+SUMMARIES = [
+    "Talked about pricing",
+    "Sent the brochure",
+    "Intro call",
+    "Quarterly review",
+    "Demo of the new release",
+    "Left a voicemail",
+    "Kurzes Telefonat",
+    "电话沟通",
+]
+CHANNELS = ["call", "email", "meeting", "chat", "letter", "social", "other"]
+CHANNEL_WEIGHTS = [30, 40, 15, 8, 2, 3, 2]
+
+
+def load_name_pools(path: str | None = None) -> ModuleType:
+    """Import ``gen_contacts.py`` (the shared fake-contact generator) from its usual places."""
+    if path or os.environ.get(NAMES_ENV):
+        candidates = [Path(path or os.environ[NAMES_ENV])]
+    else:
+        candidates = [HERE / "gen_contacts.py", REPO.parent / "shared" / "bench" / "gen_contacts.py"]
+    for candidate in candidates:
+        if candidate.is_file():
+            spec = importlib.util.spec_from_file_location("gen_contacts", candidate)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    where = ", ".join(str(c) for c in candidates)
+    raise SystemExit(
+        f"gen_db: cannot find the contact generator gen_contacts.py (looked at {where}); "
+        f"copy it into bench/ or point --names / ${NAMES_ENV} at it"
+    )
+
+
+def _ts(value: dt.datetime) -> str:
+    """A timestamp in the text form SQLAlchemy stores on SQLite (UTC)."""
+    from rolodex.store.sql import sqlite_param
+
+    return sqlite_param(value)
+
+
+def _insert_sql(table: str, columns: Iterable[str]) -> str:
+    cols = list(columns)
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+class _Writer:
+    """Buffers rows per table and writes them with ``executemany``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.rows: dict[str, list[tuple]] = {}
+        self.sql: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+
+    def add_dicts(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        from rolodex.store.sql import sqlite_param
+
+        for row in rows:
+            if table not in self.sql:
+                self.sql[table] = _insert_sql(table, row)
+            self.rows.setdefault(table, []).append(tuple(sqlite_param(v) for v in row.values()))
+
+    def add(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        self.sql.setdefault(table, _insert_sql(table, columns))
+        self.rows.setdefault(table, []).extend(rows)
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                self.conn.executemany(self.sql[table], rows)
+                self.counts[table] = self.counts.get(table, 0) + len(rows)
+                rows.clear()
+
+
+def _account_names(gc: ModuleType, rng: random.Random, n: int) -> list[str]:
+    names = list(gc.COMPANIES)
+    families = [
+        f
+        for loc in gc.LOCALES.values()
+        if not loc.get("cjk")
+        for f in loc["family"]
+        if " " not in f and "'" not in f
+    ]
+    cities = [c for loc in gc.LOCALES.values() for c, _, _ in loc["cities"]]
+    seen = set(names)
+    while len(names) < n:
+        name = f"{rng.choice(families)} {rng.choice(ACCOUNT_FORMS)}"
+        if name in seen:
+            name = f"{name} {rng.choice(cities)}"
+        if name in seen:
+            continue
+        seen.add(name)
+        names.append(name)
+    return names[:n]
+
+
+def build(
+    path: Path,
+    n: int,
+    *,
+    seed: int = 42,
+    today: dt.date | None = None,
+    names: str | None = None,
+    log: Any = None,
+) -> dict[str, Any]:
+    """Write a fresh database of ``n`` contacts to ``path``; return what was written."""
+    from rolodex.core.contacts import to_e164
+    from rolodex.core.models import (
+        Account,
+        Address,
+        Consent,
+        Contact,
+        Email,
+        PartialDate,
+        Phone,
+        Provenance,
+        Social,
+        Url,
+    )
+    from rolodex.core.text import fold
+    from rolodex.store.mapping import account_row, contact_children, contact_row
+    from rolodex.store.repository import Store
+    from rolodex.store.search import build_doc
+
+    say = log or (lambda _msg: None)
+    gc = load_name_pools(names)
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+    started = time.perf_counter()
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".building")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+
+    store = Store(str(tmp)).open()  # creates the file and runs the migrations to head
+    store.close()
+    migrated = time.perf_counter()
+
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: no rollback journal needed
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -200000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("BEGIN")
+    w = _Writer(conn)
+
+    # The per-row FTS trigger is replaced by one 'rebuild' at the end (restored verbatim).
+    trigger_sql = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contact_search_ai'"
+    ).fetchone()[0]
+    conn.execute("DROP TRIGGER contact_search_ai")
+
+    epoch = dt.datetime(2020, 1, 1, tzinfo=UTC)
+    now = dt.datetime.combine(today, dt.time(8, 0), tzinfo=UTC)
+    now_s = _ts(now)
+    w.add("users", ("id", "name", "email", "created_at"), [(1, "bench", "", now_s)])
+
+    tag_names = list(dict.fromkeys(gc.CATEGORIES))
+    tag_ids = {fold(t): i + 1 for i, t in enumerate(tag_names)}
+    w.add("tags", ("id", "name", "key"), [(i + 1, t, fold(t)) for i, t in enumerate(tag_names)])
+
+    n_accounts = max(len(gc.COMPANIES), n // 20)
+    account_names = _account_names(gc, rng, n_accounts)
+    company_account = {name: i + 1 for i, name in enumerate(gc.COMPANIES)}
+    for i, name in enumerate(account_names):
+        created = epoch + dt.timedelta(seconds=rng.randrange(4 * 365 * 86400))
+        a = Account(
+            name=name,
+            domain=f"{''.join(ch for ch in fold(name) if ch.isascii() and ch.isalnum())}.example",
+            industry=rng.choice(INDUSTRIES),
+            provenance=Provenance(source="bench", collected_at=created),
+            created_at=created,
+            updated_at=created,
+        )
+        w.add_dicts("accounts", [{"id": i + 1, **account_row(a, now)}])
+    w.flush()
+
+    display_names: list[str] = []
+    trashed: set[int] = set()
+    for cid in range(1, n + 1):
+        g = gc.make_contact(rng, cid, today)
+        region = REGIONS.get(g["country"])
+        rev = dt.datetime.strptime(g["rev"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        account_id = None
+        if g["company"]:
+            if rng.random() < 0.3:
+                account_id = company_account[g["company"]]
+            else:
+                account_id = rng.randrange(1, n_accounts + 1)
+        deleted = rev + dt.timedelta(days=30) if rng.random() < 0.01 else None
+        if deleted is not None:
+            trashed.add(cid)
+        c = Contact(
+            id=cid,
+            uid=g["uid"],
+            given_name=g["given"],
+            additional_name=g["middle"],
+            family_name=g["family"],
+            display_name=g["fn"],
+            title=g["title"],
+            account_id=account_id,
+            account=account_names[account_id - 1] if account_id else None,
+            emails=[Email(e, LABELS[t], k == 0) for k, (t, e) in enumerate(g["emails"])],
+            phones=[
+                Phone(p, to_e164(p, region), LABELS[t], k == 0)
+                for k, (t, p) in enumerate(g["phones"])
+            ],
+            addresses=[
+                Address(
+                    street=g["street"],
+                    locality=g["city"],
+                    region=g["region"],
+                    postal_code=g["postal"],
+                    country=g["country"],
+                    label="home",
+                    preferred=True,
+                )
+            ],
+            urls=[Url(g["url"], "homepage")] if g["url"] else [],
+            socials=[Social("linkedin", f"in/{g['uid'][:8]}")] if rng.random() < 0.1 else [],
+            birthday=PartialDate.parse(g["bday"]) if g["bday"] else None,
+            tags=list(g["categories"]),
+            stage=rng.choice(STAGE_WEIGHTS),
+            owner_id=1 if rng.random() < 0.5 else None,
+            custom={"customer_no": f"C-{cid:06d}"} if rng.random() < 0.1 else {},
+            consents=[Consent("email", True, rev)] if rng.random() < 0.3 else [],
+            provenance=Provenance(source="bench", collected_at=rev),
+            created_at=rev,
+            updated_at=rev,
+            deleted_at=deleted,
+        )
+        display_names.append(c.display_name)
+        w.add_dicts("contacts", [{"id": cid, **contact_row(c, now)}])
+        for table, rows in contact_children(c, cid).items():
+            w.add_dicts(table, rows)
+        w.add(
+            "contact_tags",
+            ("contact_id", "tag_id", "position"),
+            [(cid, tag_ids[fold(t)], k) for k, t in enumerate(dict.fromkeys(c.tags))],
+        )
+        notes = [g["notes"]] if g["notes"] else []
+        if notes:
+            w.add(
+                "notes",
+                ("contact_id", "author_id", "body", "pinned", "created_at", "updated_at"),
+                [(cid, 1, notes[0], 0, _ts(rev), _ts(rev))],
+            )
+        parts = [
+            c.display_name,
+            c.given_name,
+            c.family_name,
+            c.additional_name,
+            c.nickname,
+            c.title,
+            c.account or "",
+            *c.tags,
+            *(e.address for e in c.emails),
+            *notes,
+        ]
+        doc = build_doc(parts, [(p.number, p.e164) for p in c.phones])
+        w.add("contact_search", ("contact_id", "doc"), [(cid, doc)])
+        if cid % BATCH == 0:
+            w.flush()
+    w.flush()
+    contacts_done = time.perf_counter()
+    say(f"  contacts: {n} in {contacts_done - migrated:.1f}s")
+
+    task_cols = (
+        "title",
+        "kind",
+        "due_date",
+        "due_time",
+        "priority",
+        "status",
+        "repeat",
+        "assignee_id",
+        "contact_id",
+        "account_id",
+        "deal_id",
+        "notes",
+        "completed_at",
+        "created_at",
+        "updated_at",
+    )
+    w.add("tasks", task_cols, _tasks(rng, 3 * n, n, n_accounts, display_names, today))
+    w.flush()
+    inter_cols = (
+        "contact_id",
+        "author_id",
+        "channel",
+        "direction",
+        "occurred_at",
+        "summary",
+        "created_at",
+    )
+    w.add("interactions", inter_cols, _interactions(rng, 5 * n, n, now))
+    w.flush()
+    activities_done = time.perf_counter()
+    say(f"  tasks + interactions in {activities_done - contacts_done:.1f}s")
+
+    conn.execute("INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')")
+    conn.execute(trigger_sql)
+    conn.execute("COMMIT")
+    fts_done = time.perf_counter()
+    say(f"  search index in {fts_done - activities_done:.1f}s")
+    conn.execute("PRAGMA journal_mode = WAL")  # as Rolodex itself leaves the file
+    conn.close()
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        p.unlink(missing_ok=True)
+    tmp.replace(path)
+    return {
+        "contacts": n,
+        "trashed": len(trashed),
+        "rows": dict(w.counts),
+        "seconds": round(time.perf_counter() - started, 2),
+        "today": today.isoformat(),
+        "seed": seed,
+        "gen_version": GEN_VERSION,
+    }
+
+
+def _tasks(
+    rng: random.Random,
+    count: int,
+    n: int,
+    n_accounts: int,
+    names: list[str],
+    today: dt.date,
+) -> Iterator[tuple]:
+    """Task rows: 40 % follow-ups on a contact; open ones due within -30..+60 days of today."""
+    r = rng.random
+    base = dt.datetime.combine(today, dt.time(9, 0), tzinfo=UTC)
+    times = [_ts_time(dt.time(h, m)) for h in range(8, 18) for m in (0, 30)]
+    for _ in range(count):
+        x = r()
+        kind = "followup" if x < 0.4 else "todo" if x < 0.7 else "call" if x < 0.85 else "meeting"
+        contact_id = rng.randrange(1, n + 1) if kind != "todo" or r() < 0.5 else None
+        account_id = rng.randrange(1, n_accounts + 1) if contact_id is None and r() < 0.5 else None
+        y = r()
+        status = "open" if y < 0.7 else "done" if y < 0.95 else "cancelled"
+        if status == "open":
+            offset = rng.randint(-30, 60)
+        else:
+            offset = -rng.randint(1, 365)
+        due_date: str | None = (today + dt.timedelta(days=offset)).isoformat()
+        if kind == "todo" and r() < 0.2:
+            due_date = None
+        due_time = rng.choice(times) if kind in ("call", "meeting") and r() < 0.6 else None
+        if kind == "followup":
+            title = rng.choice(FOLLOWUP_TITLES).format(names[contact_id - 1])
+        elif kind == "todo":
+            title = rng.choice(TODO_TITLES).format(rng.randrange(1000, 9999))
+        else:
+            who = names[contact_id - 1] if contact_id else "the team"
+            title = f"{'Call' if kind == 'call' else 'Meet'} {who}"
+        p = r()
+        priority = "high" if p < 0.15 else "normal" if p < 0.85 else "low"
+        created = base + dt.timedelta(days=min(offset, 0) - rng.randint(1, 60))
+        created_s = _ts(created)
+        completed = _ts(created + dt.timedelta(days=rng.randint(0, 30))) if status == "done" else None
+        yield (
+            title,
+            kind,
+            due_date,
+            due_time,
+            priority,
+            status,
+            "FREQ=WEEKLY" if r() < 0.05 else None,
+            1 if r() < 0.7 else None,
+            contact_id,
+            account_id,
+            None,
+            "",
+            completed,
+            created_s,
+            completed or created_s,
+        )
+
+
+def _ts_time(value: dt.time) -> str:
+    from rolodex.store.sql import sqlite_param
+
+    return sqlite_param(value)
+
+
+def _interactions(rng: random.Random, count: int, n: int, now: dt.datetime) -> Iterator[tuple]:
+    span = 2 * 365 * 86400
+    for _ in range(count):
+        at = _ts(now - dt.timedelta(seconds=rng.randrange(span)))
+        yield (
+            rng.randrange(1, n + 1),
+            1,
+            rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
+            "out" if rng.random() < 0.6 else "in",
+            at,
+            rng.choice(SUMMARIES),
+            at,
+        )
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Check the database through Rolodex itself: searches find the expected names and the
+    FTS index is consistent. Raises AssertionError otherwise."""
+    from rolodex.core.text import fold
+    from rolodex.store.repository import Store
+
+    store = Store(str(path)).open()
+    try:
+        with store.reading() as r:
+            muller = r.search("müller", limit=20)
+            fang = r.search("芳", limit=20)
+            counts = r.counts()
+        assert any("muller" in fold(h.display_name) for h in muller), (
+            f"search 'müller' found no Müller: {[h.display_name for h in muller]}"
+        )
+        assert fang and all("芳" in h.display_name for h in fang), "search '芳' found no 芳"
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')")
+            bad_fk = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+            assert not bad_fk, f"foreign key violations: {bad_fk}"
+        finally:
+            conn.close()
+    finally:
+        store.close()
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("n", type=int, help="number of contacts")
+    ap.add_argument("out", type=Path, help="database file to (re)write")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    ap.add_argument("--names", help=f"path of gen_contacts.py (or ${NAMES_ENV})")
+    ap.add_argument("--no-verify", action="store_true", help="skip the search/FTS checks")
+    a = ap.parse_args(argv)
+    info = build(a.out, a.n, seed=a.seed, today=a.today, names=a.names, log=print)
+    print(f"built {a.out}: {info['rows']} in {info['seconds']}s")
+    if not a.no_verify:
+        t = time.perf_counter()
+        counts = verify(a.out)
+        print(f"verified in {time.perf_counter() - t:.1f}s: {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
