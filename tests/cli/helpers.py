@@ -11,14 +11,37 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from rolodex.cli.app import app
 
 runner = CliRunner()
+
+# CliRunner.invoke turns the Typer app into a click command on every call, which costs far
+# more than running the command itself. Build it once (as a real process does at start-up)
+# and hand that to every invocation; the command objects keep no state between runs.
+_COMMAND = typer.main.get_command(app)
+
+
+@contextmanager
+def _built_once() -> Iterator[None]:
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # a Typer without this hook: build per call, just slower
+        yield
+        return
+    typer.testing._get_command = lambda typer_app: (  # type: ignore[attr-defined]
+        _COMMAND if typer_app is app else build(typer_app)
+    )
+    try:
+        yield
+    finally:
+        typer.testing._get_command = build  # type: ignore[attr-defined]
 
 #: Ada, as the issue writes her: every option ``contact add`` takes that the tests look at.
 ADA = (
@@ -81,7 +104,8 @@ def cli(
 ) -> Result:
     """``rolodex --db TARGET ARGS…`` (no ``--db`` when target is None)."""
     argv = ["--db", target, *args] if target is not None else list(args)
-    return runner.invoke(app, argv, input=input, env=env, catch_exceptions=catch_exceptions)
+    with _built_once():
+        return runner.invoke(app, argv, input=input, env=env, catch_exceptions=catch_exceptions)
 
 
 def describe(result: Result) -> str:

@@ -36,7 +36,7 @@ def _reader(db: str, stop, queue) -> None:
 
         rx = open_rolodex(Settings(db=db, user="reader", region="GB"))
         reads = 0
-        while not stop.is_set():
+        while reads == 0 or not stop.is_set():  # at least one read, however late it starts
             rx.contacts.search("writer")
             rx.activities.agenda()
             reads += 1
