@@ -563,7 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
     ap.add_argument("--names", help=f"path of gen_contacts.py (or ${NAMES_ENV})")
-    ap.add_argument("--workers", type=int, default=None, help="generating processes (default: CPUs; 0: none)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="generating processes (default: CPUs; 0: none)"
+    )
     ap.add_argument("--no-verify", action="store_true", help="skip the search/FTS checks")
     a = ap.parse_args(argv)
     info = build(

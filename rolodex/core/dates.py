@@ -695,13 +695,13 @@ def describe_repeat(rrule: str | None) -> str:
     except UsageError:
         return rrule.strip()
     freq, keys = parts["FREQ"], set(parts)
-    if parts == _WEEKDAYS_RULE:
+    if parts == _WEEKDAYS_RULE or parts == {**_WEEKDAYS_RULE, "FREQ": "DAILY"}:
         return "weekdays"
     if keys == {"FREQ"}:
         return freq.lower()
     if keys == {"FREQ", "INTERVAL"}:
         return f"every {parts['INTERVAL']} {_FREQ_UNITS[freq]}s"
-    if keys == {"FREQ", "BYDAY"} and freq == "WEEKLY":
+    if keys == {"FREQ", "BYDAY"} and freq in ("WEEKLY", "DAILY"):
         codes = parts["BYDAY"].split(",")
         if all(code in _RRULE_DAYS for code in codes):
             names = [_DAY_NAMES[_RRULE_DAYS.index(code)].title() for code in codes]

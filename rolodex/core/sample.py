@@ -30,7 +30,6 @@ def load_demo(rx: Rolodex, *, seed: int = 7) -> dict[str, int]:
     data = build_demo(rx.today(), seed=seed)
     region = rx.settings.region
     with rx.change() as ch:
-        ch.w.bulk = True
         user_id = ch.w.ensure_user(ch.user)
         account_ids = []
         for a in data.accounts:

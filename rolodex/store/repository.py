@@ -164,7 +164,6 @@ class WriteSession(Reader):
         self.t = tables.metadata.tables
         self._dirty: set[int] = set()
         self._tags_changed = False
-        self.bulk = False  # while True, search documents are rebuilt at the end only
 
     # ------------------------------------------------------------------ helpers
     def _insert(self, table: str, row: dict[str, Any]) -> int:

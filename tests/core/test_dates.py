@@ -528,6 +528,8 @@ def test_next_occurrence_refuses_bad_rules() -> None:
         ("FREQ=DAILY;INTERVAL=3", "every 3 days"),
         ("FREQ=MONTHLY;INTERVAL=6", "every 6 months"),
         (WEEKDAYS, "weekdays"),
+        ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", "weekdays"),
+        ("FREQ=DAILY;BYDAY=SA,SU", "every Saturday and Sunday"),
         ("FREQ=WEEKLY;BYDAY=MO", "every Monday"),
         ("FREQ=WEEKLY;BYDAY=TH,MO", "every Monday and Thursday"),
         ("FREQ=WEEKLY;BYDAY=MO,WE,FR", "every Monday, Wednesday and Friday"),
