@@ -8,6 +8,7 @@ tmp_path, and (for tests that ask for ``any_target``) a fresh schema on the Post
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-PG_URL = os.environ.get(
-    "ROLODEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("ROLODEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, object] = {}
 
 
@@ -28,11 +27,12 @@ def _pg_available() -> str | None:
             import psycopg
 
             dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-            with psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn:
-                try:
-                    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-                except psycopg.errors.UniqueViolation:
-                    pass  # another test worker created it at the same moment
+            # Another test worker may create the extension at the same moment.
+            with (
+                psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn,
+                contextlib.suppress(psycopg.errors.UniqueViolation),
+            ):
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             _pg_state["reason"] = None
         except Exception as exc:
             _pg_state["reason"] = f"no PostgreSQL server at {PG_URL}: {exc}".splitlines()[0]

@@ -33,7 +33,9 @@ def offenders(sub: str, banned: tuple[str, ...]) -> dict[str, list[str]]:
     out = {}
     for path in files(sub):
         bad = sorted(
-            m for m in imported_modules(path) if any(m == b or m.startswith(b + ".") for b in banned)
+            m
+            for m in imported_modules(path)
+            if any(m == b or m.startswith(b + ".") for b in banned)
         )
         if bad:
             out[str(path.relative_to(PACKAGE))] = bad
@@ -41,19 +43,52 @@ def offenders(sub: str, banned: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def test_core_knows_no_database_ui_or_cli_library() -> None:
-    assert offenders("core", ("sqlalchemy", "sqlmodel", "alembic", "textual", "typer", "rich",
-                              "rolodex.store", "rolodex.cli", "rolodex.tui")) == {}
+    assert (
+        offenders(
+            "core",
+            (
+                "sqlalchemy",
+                "sqlmodel",
+                "alembic",
+                "textual",
+                "typer",
+                "rich",
+                "rolodex.store",
+                "rolodex.cli",
+                "rolodex.tui",
+            ),
+        )
+        == {}
+    )
 
 
 def test_importers_are_pure() -> None:
-    assert offenders("importers", ("sqlalchemy", "sqlmodel", "textual", "typer", "rich",
-                                   "rolodex.store", "rolodex.cli", "rolodex.tui")) == {}
+    assert (
+        offenders(
+            "importers",
+            (
+                "sqlalchemy",
+                "sqlmodel",
+                "textual",
+                "typer",
+                "rich",
+                "rolodex.store",
+                "rolodex.cli",
+                "rolodex.tui",
+            ),
+        )
+        == {}
+    )
 
 
 def test_only_the_store_knows_sql() -> None:
     for face in ("cli", "tui"):
-        assert offenders(face, ("sqlalchemy", "sqlmodel", "alembic", "sqlite3", "psycopg",
-                                "rolodex.store")) == {}
+        assert (
+            offenders(
+                face, ("sqlalchemy", "sqlmodel", "alembic", "sqlite3", "psycopg", "rolodex.store")
+            )
+            == {}
+        )
 
 
 def run_python(code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -84,8 +119,7 @@ def loaded(*args: str, env: dict | None = None) -> list[str]:
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
     proc = run_python(
-        "import sys, rolodex.cli.app; "
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+        f"import sys, rolodex.cli.app; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
@@ -101,8 +135,11 @@ def demo_db(tmp_path: Path, isolated_env: Path) -> str:
 
     db = str(tmp_path / "demo.db")
     proc = subprocess.run(
-        [sys.executable, "-m", "rolodex", "--db", db, "demo"], capture_output=True, text=True,
-        timeout=120, env=dict(os.environ),
+        [sys.executable, "-m", "rolodex", "--db", db, "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert proc.returncode == 0, proc.stderr
     return db

@@ -38,6 +38,7 @@ def pick_format(json_: bool, ndjson: bool, csv_: bool) -> Format:
 
 
 _console: dict[bool, Console] = {}
+PIPED_WIDTH = 1000
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -45,11 +46,15 @@ def console(*, stderr: bool = False) -> Console:
     if stderr not in _console:
         from rich.console import Console
 
+        stream = sys.stderr if stderr else sys.stdout
+        piped = not stream.isatty() and "COLUMNS" not in os.environ
         _console[stderr] = Console(
             stderr=stderr,
             no_color="NO_COLOR" in os.environ,
             highlight=False,
             soft_wrap=False,
+            # Piped into grep or a file: one record per line, never wrapped at 80 columns.
+            width=PIPED_WIDTH if piped else None,
         )
     return _console[stderr]
 
@@ -140,8 +145,11 @@ def table(*columns: str, title: str | None = None) -> Any:
 
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for col in columns:
-        t.add_column(col, overflow="fold")
+        t.add_column(col, no_wrap=col in _NO_WRAP, overflow="fold")
     return t
+
+
+_NO_WRAP = {"ID", "Email", "Phone", "Due", "When", "Removed"}
 
 
 def print_table(t: Any) -> None:

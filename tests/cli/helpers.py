@@ -124,8 +124,9 @@ def ok(target: str | None, *args: str, **kwargs: Any) -> Result:
 
 
 def as_json(target: str, *args: str, **kwargs: Any) -> Any:
-    """Run a command with ``--json`` and parse its stdout."""
-    return json.loads(ok(target, *args, "--json", **kwargs).stdout)
+    """Run a command with ``--json`` (before any ``--``) and parse its stdout."""
+    at = args.index("--") if "--" in args else len(args)
+    return json.loads(ok(target, *args[:at], "--json", *args[at:], **kwargs).stdout)
 
 
 def ndjson_rows(text: str) -> list[dict[str, Any]]:

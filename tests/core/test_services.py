@@ -28,9 +28,15 @@ def dump(path) -> dict[str, list[tuple]]:
 def ada(rx, **extra):
     return rx.contacts.add(
         ContactChanges(
-            name="Ada Lovelace", add_emails=["Ada@Example.com"], add_phones=["020 7946 0958"],
-            account="Analytical Engines", title="CTO", add_tags=["vip"], birthday="1815-12-10",
-            stage="Lead", **extra,
+            name="Ada Lovelace",
+            add_emails=["Ada@Example.com"],
+            add_phones=["020 7946 0958"],
+            account="Analytical Engines",
+            title="CTO",
+            add_tags=["vip"],
+            birthday="1815-12-10",
+            stage="Lead",
+            **extra,
         )
     )
 
@@ -125,9 +131,15 @@ def test_edit_adds_and_removes_values(rx) -> None:
     ada(rx)
     c = rx.contacts.edit(
         "ada",
-        ContactChanges(add_tags=["investor"], rm_tags=["VIP"], stage="customer",
-                       add_emails=["ada@work.example"], rm_phones=["+44 20 7946 0958"],
-                       set_custom={"Pet": "Cat"}, account=""),
+        ContactChanges(
+            add_tags=["investor"],
+            rm_tags=["VIP"],
+            stage="customer",
+            add_emails=["ada@work.example"],
+            rm_phones=["+44 20 7946 0958"],
+            set_custom={"Pet": "Cat"},
+            account="",
+        ),
     )
     assert c.tags == ["investor"] and c.stage == "customer"
     assert [e.address for e in c.emails] == ["Ada@Example.com", "ada@work.example"]
@@ -256,8 +268,12 @@ def test_task_input_errors(srx) -> None:
 def test_agenda(srx, monkeypatch) -> None:
     today = srx.today()
     srx.contacts.add(ContactChanges(name="Birthday Person", birthday=f"1990-{today:%m-%d}"))
-    srx.contacts.add(ContactChanges(name="Other Day", birthday="--01-01" if today.month != 1
-                                    or today.day != 1 else "--06-01"))
+    srx.contacts.add(
+        ContactChanges(
+            name="Other Day",
+            birthday="--01-01" if today.month != 1 or today.day != 1 else "--06-01",
+        )
+    )
     srx.activities.add_followup("birthday", due="-2d")
     srx.activities.add_task("Today", due="today")
     srx.activities.add_task("Soon", due="+3d")

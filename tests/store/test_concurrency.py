@@ -19,8 +19,9 @@ def _writer(db: str, n: int, worker: int, queue) -> None:
 
         rx = open_rolodex(Settings(db=db, user=f"writer{worker}", region="GB"))
         for i in range(n):
-            c = rx.contacts.add(ContactChanges(name=f"Writer{worker} Person{i}",
-                                               add_tags=["load", f"w{worker}"]))
+            c = rx.contacts.add(
+                ContactChanges(name=f"Writer{worker} Person{i}", add_tags=["load", f"w{worker}"])
+            )
             rx.activities.add_note(str(c.id), f"note {i} from {worker}")
             rx.activities.add_followup(str(c.id), due="today")
         rx.close()
