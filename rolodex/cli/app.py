@@ -44,6 +44,9 @@ class RolodexGroup(TyperGroup):
                 raise
             _fail(_one_line(str(exc)))
             code = exc.exit_code
+        except _click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # `rolodex contact` alone: its help, as a usage error (exit 2)
+            code = exc.exit_code
         except _click.exceptions.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "rolodex"
             _fail(f"{_one_line(exc.format_message())} (see '{where} --help')")

@@ -20,7 +20,7 @@ from rolodex.core.models import (
     TimelineItem,
     task_snapshot,
 )
-from rolodex.errors import NotFound, UsageError
+from rolodex.errors import Conflict, NotFound, UsageError
 
 if TYPE_CHECKING:
     from rolodex.core.service import Change, Rolodex
@@ -280,7 +280,7 @@ class ActivityService:
             if task is None:
                 raise NotFound(f"no task #{task_id}")
             if task.status != "open":
-                raise UsageError(f"task #{task_id} is already {task.status}")
+                raise Conflict(f"task #{task_id} is already {task.status}")
             before = task_snapshot(task)
             task.status = "done"
             task.completed_at = ch.now

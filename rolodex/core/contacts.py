@@ -215,10 +215,15 @@ class ContactService:
             return r.contacts_by_ids(r.find_contact_ids(spec, limit=limit, offset=offset))
 
     def iter(self, query: str = "") -> Iterator[Contact]:
-        """Every matching contact, streamed in batches."""
+        """Every matching contact, streamed in batches. The query is checked at once, before
+        the first contact is asked for."""
         spec = self.parse(query)
-        with self.rx.reading() as r:
-            yield from r.iter_contacts(spec)
+
+        def stream() -> Iterator[Contact]:
+            with self.rx.reading() as r:
+                yield from r.iter_contacts(spec)
+
+        return stream()
 
     def count(self, query: str = "") -> int:
         spec = self.parse(query)
@@ -472,7 +477,8 @@ class ContactService:
         if x.name is not None:
             given, family = split_name(x.name)
             c.given_name, c.family_name = given, family
-            c.display_name = " ".join(x.name.split())
+            # "Lovelace, Ada" is how it was filed, not how the name reads.
+            c.display_name = "" if "," in x.name else " ".join(x.name.split())
         for attr in (
             "prefix",
             "given_name",

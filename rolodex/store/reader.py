@@ -272,7 +272,8 @@ class Reader:
             elif field == "has":
                 cond = _HAS[v.lower()]
             if cond is not None:
-                conds.append(f"NOT ({cond})" if t.negate else cond)
+                # Null-safe negation: -stage:lead keeps contacts that have no stage at all.
+                conds.append(f"(CASE WHEN {cond} THEN 1 ELSE 0 END) = 0" if t.negate else cond)
         return conds, params, fts_sql
 
     def find_contact_ids(
@@ -329,7 +330,7 @@ class Reader:
                 id=r[0],
                 display_name=r[1],
                 account=r[2],
-                score=float(r[3] or 0),
+                score=-float(r[3] or 0),  # higher is better
                 email=r[4],
                 phone=r[5],
             )
@@ -381,9 +382,10 @@ class Reader:
         return self.ex.scalar("SELECT id FROM contacts WHERE uid = :u", {"u": uid})
 
     def contacts_with_email(self, address: str) -> list[Ref]:
+        """Contacts (the trash included) that have this email address."""
         rows = self.ex.rows(
             "SELECT DISTINCT c.id, c.display_name FROM contacts c JOIN contact_emails e "
-            "ON e.contact_id = c.id WHERE e.address_key = :v AND c.deleted_at IS NULL",
+            "ON e.contact_id = c.id WHERE e.address_key = :v ORDER BY c.id",
             {"v": address.lower()},
         )
         return [Ref(*r) for r in rows]

@@ -43,6 +43,7 @@ def _built_once() -> Iterator[None]:
     finally:
         typer.testing._get_command = build  # type: ignore[attr-defined]
 
+
 #: Ada, as the issue writes her: every option ``contact add`` takes that the tests look at.
 ADA = (
     "Ada Lovelace",

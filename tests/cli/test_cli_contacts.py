@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 from tests.cli.helpers import (
     ADA,
     CONTACT_KEYS,
@@ -35,7 +33,7 @@ def _iso_datetime(text: str) -> dt.datetime:
 def test_add_stores_every_field_the_issue_names(any_target) -> None:
     ada = add_contact(any_target, *ADA)
 
-    assert CONTACT_KEYS <= ada.keys()
+    assert ada.keys() >= CONTACT_KEYS
     assert isinstance(ada["id"], int)
     assert ada["uid"]
     assert ada["display_name"] == "Ada Lovelace"
@@ -90,6 +88,11 @@ def test_add_without_json_writes_only_a_message_to_stderr(sqlite_target) -> None
     result = ok(sqlite_target, "contact", "add", *ADA)
     assert result.stdout == ""
     assert "Ada Lovelace" in result.stderr
+    assert "[bold]" not in result.stderr and "\x1b[" not in result.stderr
+    card = ok(sqlite_target, "contact", "show", "ada@example.com")
+    for shown in ("Ada Lovelace", "ada@example.com", "+442079460958", "Analytical Engines"):
+        assert shown in card.stdout
+    assert card.stderr == ""
     result = ok(sqlite_target, "contact", "rm", "ada@example.com")
     assert result.stdout == ""
     assert "trash" in result.stderr
@@ -102,10 +105,6 @@ def test_a_birthday_without_a_year_and_a_name_without_a_family_name(sqlite_targe
     assert cher["stage"] == "customer"
 
 
-@pytest.mark.xfail(
-    reason="'contact add \"Lovelace, Ada\"' splits the name but keeps the display name as typed",
-    strict=True,
-)
 def test_a_family_name_first_name_is_displayed_given_name_first(sqlite_target) -> None:
     ada = add_contact(sqlite_target, "Lovelace, Ada")
     assert (ada["given_name"], ada["family_name"]) == ("Ada", "Lovelace")
@@ -139,7 +138,7 @@ def test_list_json_ndjson_and_csv_agree(any_target) -> None:
     records = contacts(any_target)
     assert isinstance(records, list)
     assert {r["id"] for r in records} == {ada["id"], grace["id"], charles["id"]}
-    assert all(CONTACT_KEYS <= r.keys() for r in records)
+    assert all(r.keys() >= CONTACT_KEYS for r in records)
     by_id = {r["id"]: r for r in records}
     assert by_id[ada["id"]]["phones"][0]["e164"] == "+442079460958"
 
@@ -187,13 +186,8 @@ def test_list_filters_by_query(any_target) -> None:
     assert len(limited) == 2
 
 
-@pytest.mark.xfail(
-    reason="a negated stage:/org: filter also drops contacts with no stage / no account "
-    "(SQL NOT on a NULL column)",
-    strict=True,
-)
 def test_a_negated_filter_keeps_contacts_without_that_field(any_target) -> None:
-    ada, grace, charles = _three(any_target)
+    _three(any_target)
     names = {c["display_name"] for c in contacts(any_target, "--", "-stage:lead")}
     assert names == {"Grace Hopper", "Charles Babbage"}
     names = {c["display_name"] for c in contacts(any_target, "--", "-org:analytical")}
@@ -254,8 +248,14 @@ def test_edit_changes_what_it_is_told_to_and_nothing_else(any_target) -> None:
     # the new address is a reference too; removing the old one and clearing the stage
     assert as_json(any_target, "contact", "show", "ada@work.example")["id"] == ada["id"]
     edited = as_json(
-        any_target, "contact", "edit", str(ada["id"]), "--rm-email", "ada@example.com",
-        "--stage", "",
+        any_target,
+        "contact",
+        "edit",
+        str(ada["id"]),
+        "--rm-email",
+        "ada@example.com",
+        "--stage",
+        "",
     )
     assert [e["address"] for e in edited["emails"]] == ["ada@work.example"]
     assert edited["stage"] is None
@@ -327,8 +327,9 @@ def test_emptying_the_trash_can_be_undone_with_the_notes(any_target) -> None:
     assert as_json(any_target, "trash") == []
     assert_fails(cli(any_target, "contact", "show", str(ada["id"])), 3)
 
-    ok(any_target, "undo")  # back in the trash, as before emptying it
+    ok(any_target, "undo")  # back in the trash, as before emptying it, with its history
     assert [t["id"] for t in as_json(any_target, "trash")] == [ada["id"]]
+    assert len(as_json(any_target, "timeline", str(ada["id"]))) == 2
     ok(any_target, "undo")  # and out of the trash
     [back] = contacts(any_target)
     assert back["id"] == ada["id"]
@@ -346,11 +347,20 @@ def test_emptying_the_trash_can_be_undone_with_the_notes(any_target) -> None:
 # ------------------------------------------------------------------ accounts
 def test_accounts_add_list_show_edit_rm(any_target) -> None:
     acme = as_json(
-        any_target, "account", "add", "Acme Corp", "--domain", "acme.example",
-        "--industry", "Anvils", "--tag", "supplier",
+        any_target,
+        "account",
+        "add",
+        "Acme Corp",
+        "--domain",
+        "acme.example",
+        "--industry",
+        "Anvils",
+        "--tag",
+        "supplier",
     )
-    assert {"id", "name", "domain", "industry", "tags", "contact_count"} <= acme.keys()
-    assert (acme["name"], acme["domain"], acme["industry"]) == ("Acme Corp", "acme.example", "Anvils")
+    assert acme.keys() >= {"id", "name", "domain", "industry", "tags", "contact_count"}
+    assert (acme["name"], acme["domain"]) == ("Acme Corp", "acme.example")
+    assert acme["industry"] == "Anvils"
     assert acme["tags"] == ["supplier"]
     add_contact(any_target, "Wile E. Coyote", "--account", "Acme Corp", "--title", "Customer")
     ok(any_target, "account", "add", "Initech")
@@ -455,10 +465,11 @@ def test_demo_loads_sample_data_once(sqlite_target) -> None:
     assert len(ndjson_rows(ok(sqlite_target, "contact", "list", "--ndjson").stdout)) == len(
         everyone
     )
-    header, rows = csv_rows(ok(sqlite_target, "contact", "list", "--csv").stdout)
+    _, rows = csv_rows(ok(sqlite_target, "contact", "list", "--csv").stdout)
     assert len(rows) == len(everyone)
     human = ok(sqlite_target, "contact", "list")
     assert human.stdout.count("\n") > 10
+    assert "\x1b[" not in human.stdout  # not a terminal: plain text
     assert json.loads(ok(sqlite_target, "agenda", "--json").stdout)["date"] == (
         dt.date.today().isoformat()
     )
@@ -466,4 +477,5 @@ def test_demo_loads_sample_data_once(sqlite_target) -> None:
     # bare `rolodex` is today's agenda
     agenda = ok(sqlite_target)
     assert "Agenda" in agenda.stdout
+    assert "\x1b[" not in agenda.stdout
     assert agenda.stderr == ""

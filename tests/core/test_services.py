@@ -230,7 +230,7 @@ def test_completing_a_recurring_follow_up_logs_it_and_schedules_the_next(rx) -> 
     kinds = [i.kind for i in items]
     assert "task" in kinds and "interaction" in kinds
     assert any("left a voicemail" in i.summary for i in items)
-    with pytest.raises(UsageError, match="already done"):
+    with pytest.raises(Conflict, match="already done"):
         rx.activities.complete(t.id)
     rx.journal.undo()
     assert rx.activities.get_task(t.id).status == "open"
@@ -317,3 +317,18 @@ def test_sample_data_loads_and_undo_removes_it(srx) -> None:
     after.pop("users")
     before.pop("users")
     assert after == before
+
+
+def test_an_email_of_a_contact_in_the_trash_is_still_taken(srx) -> None:
+    ada(srx)
+    srx.contacts.remove("ada")
+    with pytest.raises(Conflict, match="already belongs to"):
+        srx.contacts.add(ContactChanges(name="Ada Again", add_emails=["ada@example.com"]))
+
+
+def test_search_scores_are_higher_for_better_matches(srx) -> None:
+    srx.contacts.add(ContactChanges(name="Müller Müller", nickname="Müller"))
+    srx.contacts.add(ContactChanges(name="Jan Müllerstein"))
+    hits = srx.contacts.search("müller")
+    assert [h.display_name for h in hits] == ["Müller Müller", "Jan Müllerstein"]
+    assert hits[0].score > hits[1].score > 0
