@@ -49,12 +49,13 @@ from rolodex.core.models import (
     Url,
 )
 from rolodex.core.text import fold
+from rolodex.store import migrate
 from rolodex.store.sql import sqlite_param
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # Bumped whenever the generated data changes, so cached databases are rebuilt.
-GEN_VERSION = 1
+GEN_VERSION = 2
 NAMES_ENV = "BENCH_GEN_CONTACTS"
 BATCH = 2000  # contacts per chunk of work (part of the data's definition: keep)
 UTC = dt.UTC
@@ -358,7 +359,8 @@ def _tasks(
         due_date: str | None = (today + dt.timedelta(days=offset)).isoformat()
         if kind == "todo" and r() < 0.2:
             due_date = None
-        due_time = rng.choice(times) if kind in ("call", "meeting") and r() < 0.6 else None
+        timed = r() < (0.6 if kind in ("call", "meeting") else 0.2 if kind == "followup" else 0)
+        due_time = rng.choice(times) if timed else None
         if kind == "followup":
             title = rng.choice(FOLLOWUP_TITLES).format(names[contact_id])
         elif kind == "todo":
@@ -485,7 +487,7 @@ def build(
 
     jobs = [(seed, s, min(s + BATCH, n + 1), today) for s in range(1, n + 1, BATCH)]
     # Worker processes generate while this one writes.
-    workers = max(0, min(os.cpu_count() or 1 if workers is None else workers, len(jobs)))
+    workers = max(0, min((os.cpu_count() or 1) if workers is None else workers, len(jobs)))
     trashed = 0
     if workers == 0:
         _init_worker(names, account_names)
@@ -525,13 +527,13 @@ def build(
         "today": today.isoformat(),
         "seed": seed,
         "gen_version": GEN_VERSION,
+        "schema": migrate.HEAD,
     }
 
 
 def verify(path: Path) -> dict[str, Any]:
     """Check the database through Rolodex itself: searches find the expected names and the
     FTS index is consistent. Raises AssertionError otherwise."""
-    from rolodex.core.text import fold
     from rolodex.store.repository import Store
 
     store = Store(str(path)).open()
