@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
+
+# Typer validates arguments with pydantic, whose first use scans every installed package for
+# pydantic plugins (10–20 ms of each start-up). Rolodex uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 from typer.core import TyperGroup
@@ -24,56 +28,64 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def guarded(run: Callable[[], Any]) -> int:
+    """Run a command; every failure becomes one clear line on stderr and its exit code."""
+    from typer import _click
+
+    debug = os.environ.get("ROLODEX_DEBUG") not in (None, "", "0")
+    try:
+        result = run()
+        return result if isinstance(result, int) else 0
+    except RolodexError as exc:
+        if debug:
+            raise
+        _fail(_one_line(str(exc)))
+        return exc.exit_code
+    except _click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # `rolodex contact` alone: its help, as a usage error (exit 2)
+        return exc.exit_code
+    except _click.exceptions.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "rolodex"
+        _fail(f"{_one_line(exc.format_message())} (see '{where} --help')")
+        return exc.exit_code
+    except _click.exceptions.ClickException as exc:
+        _fail(_one_line(exc.format_message()))
+        return exc.exit_code
+    except typer.Abort:
+        _fail("aborted")
+        return 1
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(
+            f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(run again with ROLODEX_DEBUG=1 for details)"
+        )
+        return 1
+
+
 class RolodexGroup(TyperGroup):
-    """Turns every failure into one clear line and the documented exit code."""
+    """The root group: runs everything through ``guarded``."""
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
-        from typer import _click
-
         extra.pop("standalone_mode", None)
-        debug = os.environ.get("ROLODEX_DEBUG") not in (None, "", "0")
-        code = 0
-        try:
-            result = super().main(args, prog_name or "rolodex", standalone_mode=False, **extra)
-            if isinstance(result, int):
-                code = result
-        except RolodexError as exc:
-            if debug:
-                raise
-            _fail(_one_line(str(exc)))
-            code = exc.exit_code
-        except _click.exceptions.NoArgsIsHelpError as exc:
-            exc.show()  # `rolodex contact` alone: its help, as a usage error (exit 2)
-            code = exc.exit_code
-        except _click.exceptions.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "rolodex"
-            _fail(f"{_one_line(exc.format_message())} (see '{where} --help')")
-            code = exc.exit_code
-        except _click.exceptions.ClickException as exc:
-            _fail(_one_line(exc.format_message()))
-            code = exc.exit_code
-        except typer.Abort:
-            _fail("aborted")
-            code = 1
-        except KeyboardInterrupt:
-            _fail("interrupted")
-            code = 130
-        except BrokenPipeError:
-            # The reader of our output went away (`| head`): not an error of ours.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            code = 0
-        except Exception as exc:
-            if debug:
-                raise
-            _fail(
-                f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))} "
-                "(run again with ROLODEX_DEBUG=1 for details)"
+        sys.exit(
+            guarded(
+                lambda: super(RolodexGroup, self).main(
+                    args, prog_name or "rolodex", standalone_mode=False, **extra
+                )
             )
-            code = 1
-        sys.exit(code)
+        )
 
 
 def _fail(text: str) -> None:
@@ -144,4 +156,9 @@ _register()
 
 
 def main() -> None:
+    from rolodex.cli.fast import try_fast
+
+    code = try_fast(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     app()

@@ -313,14 +313,17 @@ class Reader:
         if not tokens:
             return []
         sub, params, ranked = search.match_subquery(self.dialect, tokens)
-        order = "fx.score, c.sort_key" if ranked else "c.id"
+        order = "fx.score, c.sort_key, c.id" if ranked else "fx.cid"
+        # Take the best matches inside the index first, so only a page of rows is joined and
+        # sorted however many contacts match; a few spare ones stand in for trashed contacts.
+        inner = f"SELECT cid, score FROM ({sub}) mx ORDER BY {'score' if ranked else 'cid'}"
         rows = self.ex.rows(
             "SELECT c.id, c.display_name, a.name, fx.score, "
             "(SELECT address FROM contact_emails e WHERE e.contact_id = c.id "
             " ORDER BY e.preferred DESC, e.position LIMIT 1), "
             "(SELECT number FROM contact_phones p WHERE p.contact_id = c.id "
             " ORDER BY p.preferred DESC, p.position LIMIT 1) "
-            f"FROM ({sub}) fx JOIN contacts c ON c.id = fx.cid "
+            f"FROM ({inner} LIMIT {int(limit) + 50}) fx JOIN contacts c ON c.id = fx.cid "
             "LEFT JOIN accounts a ON a.id = c.account_id "
             f"WHERE c.deleted_at IS NULL ORDER BY {order} LIMIT {int(limit)}",
             params,

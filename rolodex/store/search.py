@@ -16,6 +16,7 @@ from rolodex.core.text import digits, search_tokens
 
 # Below this many characters a query matches too many contacts for ranking to be worth it:
 # the first matches in id order are returned instead (fast even for "m" over 100k contacts).
+# Ranked queries are cut to a page inside the index (see ``Reader.search``).
 RANK_FROM = 3
 
 
@@ -47,7 +48,9 @@ def query_tokens(words: Iterable[str]) -> list[str]:
 def match_subquery(dialect: str, tokens: list[str], *, prefix: str = "m") -> tuple[str, dict, bool]:
     """A subquery yielding ``(cid, score)`` for contacts whose document matches every token;
     lower scores are better. Returns (sql, params, ranked)."""
-    ranked = sum(len(t) for t in tokens) >= RANK_FROM
+    # Digits are phone fragments: thousands of numbers share a prefix and no order between
+    # them is better than another, so they are not ranked either.
+    ranked = sum(len(t) for t in tokens) >= RANK_FROM and not all(t.isdigit() for t in tokens)
     if dialect == "sqlite":
         expr = " ".join(f'"{t}"*' for t in tokens)
         score = "rank" if ranked else "0"
@@ -68,10 +71,3 @@ def match_subquery(dialect: str, tokens: list[str], *, prefix: str = "m") -> tup
         conds
     )
     return sql, params, ranked
-
-
-def rebuild_statements(dialect: str) -> list[str]:
-    """Statements that rebuild the index from ``contact_search`` (after a bulk load)."""
-    if dialect == "sqlite":
-        return ["INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')"]
-    return []

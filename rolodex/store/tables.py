@@ -70,7 +70,11 @@ class AccountRow(SQLModel, table=True):
 
 class ContactRow(SQLModel, table=True):
     __tablename__ = "contacts"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # Lists show the contacts not in the trash, by name: one index serves both.
+        Index("ix_contacts_alive_sort", "deleted_at", "sort_key", "id"),
+        {"sqlite_autoincrement": True},
+    )
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(max_length=500, unique=True)
     prefix: str = Field(default="", max_length=100)
@@ -99,7 +103,7 @@ class ContactRow(SQLModel, table=True):
     legal_basis: str = Field(default="", max_length=100)
     created_at: dt.datetime
     updated_at: dt.datetime
-    deleted_at: dt.datetime | None = Field(default=None, index=True)
+    deleted_at: dt.datetime | None = None
 
 
 class ContactEmailRow(SQLModel, table=True):

@@ -195,9 +195,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_alive_sort", ["deleted_at", "sort_key", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_contacts_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_birthday_md"), ["birthday_md"], unique=False)
-        batch_op.create_index(batch_op.f("ix_contacts_deleted_at"), ["deleted_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_sort_key"), ["sort_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_stage"), ["stage"], unique=False)
@@ -568,9 +570,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_stage"))
         batch_op.drop_index(batch_op.f("ix_contacts_sort_key"))
         batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
-        batch_op.drop_index(batch_op.f("ix_contacts_deleted_at"))
         batch_op.drop_index(batch_op.f("ix_contacts_birthday_md"))
         batch_op.drop_index(batch_op.f("ix_contacts_batch_id"))
+        batch_op.drop_index("ix_contacts_alive_sort")
         batch_op.drop_index(batch_op.f("ix_contacts_account_id"))
 
     op.drop_table("contacts")
