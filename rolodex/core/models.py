@@ -262,6 +262,7 @@ class Interaction:
     author_id: int | None = None
     created_at: dt.datetime | None = None
     contact: Ref | None = None
+    uid: str = ""  # iCalendar UID of an imported event
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -286,6 +287,9 @@ class Task:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     contact: Ref | None = None
+    uid: str = ""  # iCalendar UID, kept so that a re-import updates instead of duplicating
+    timezone: str = ""  # IANA zone of due_time; "" means the user's local time
+    exdates: list[dt.date] = field(default_factory=list)  # skipped occurrences of `repeat`
 
     @property
     def due(self) -> dt.date | dt.datetime | None:
@@ -325,6 +329,7 @@ class Task:
             "completed_at": _iso(self.completed_at),
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
+            "uid": self.uid or None,
         }
 
 
@@ -540,6 +545,7 @@ def task_from_dict(d: dict[str, Any]) -> Task:
     d["contact"] = _ref(d.get("contact"))
     d["due_date"] = _d(d.get("due_date"))
     d["due_time"] = _t(d.get("due_time"))
+    d["exdates"] = [dt.date.fromisoformat(x) for x in d.get("exdates", [])]
     for k in ("completed_at", "created_at", "updated_at"):
         d[k] = _dt(d.get(k))
     return Task(**d)

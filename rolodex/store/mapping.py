@@ -198,6 +198,7 @@ def interaction_row(i: Interaction, now: dt.datetime) -> dict[str, Any]:
         "occurred_at": i.occurred_at,
         "summary": i.summary,
         "created_at": i.created_at or now,
+        "uid": i.uid or None,
     }
 
 
@@ -218,6 +219,9 @@ def task_row(t: Task, now: dt.datetime) -> dict[str, Any]:
         "completed_at": t.completed_at,
         "created_at": t.created_at or now,
         "updated_at": t.updated_at or now,
+        "uid": t.uid or None,
+        "timezone": t.timezone,
+        "exdates": ",".join(d.isoformat() for d in t.exdates),
     }
 
 

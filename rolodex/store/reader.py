@@ -56,7 +56,7 @@ _CONTACT_COLS = (
 _TASK_COLS = (
     "t.id, t.title, t.kind, t.due_date, t.due_time, t.priority, t.status, t.repeat, "
     "t.assignee_id, t.contact_id, t.account_id, t.deal_id, t.notes, t.completed_at, "
-    "t.created_at, t.updated_at, c.display_name"
+    "t.created_at, t.updated_at, c.display_name, t.uid, t.timezone, t.exdates"
 )
 
 
@@ -593,7 +593,8 @@ class Reader:
         out = []
         for r in self.ex.rows(
             "SELECT i.id, i.channel, i.summary, i.occurred_at, i.direction, i.contact_id, "
-            "i.account_id, i.deal_id, i.task_id, i.author_id, i.created_at, c.display_name "
+            "i.account_id, i.deal_id, i.task_id, i.author_id, i.created_at, c.display_name, "
+            "i.uid "
             f"FROM interactions i LEFT JOIN contacts c ON c.id = i.contact_id WHERE {where} "
             "ORDER BY i.occurred_at DESC, i.id DESC",
             params,
@@ -612,6 +613,7 @@ class Reader:
                     author_id=r[9],
                     created_at=as_datetime(r[10]),
                     contact=Ref(r[5], r[11]) if r[5] is not None else None,
+                    uid=r[12] or "",
                 )
             )
         return out
@@ -824,6 +826,8 @@ def _task(r: tuple) -> Task:
         created_at=as_datetime(r[14]),
         updated_at=as_datetime(r[15]),
         contact=Ref(r[9], r[16]) if r[9] is not None else None,
+        uid=r[17] or "", timezone=r[18] or "",
+        exdates=[as_date(x) for x in (r[19] or "").split(",") if x],
     )
 
 

@@ -47,6 +47,7 @@ class ImportBatchRow(SQLModel, table=True):
     finished_at: dt.datetime | None = None
     actor: str = Field(default="", max_length=200)
     report: str | None = _text(nullable=True)  # JSON summary
+    journal_group: str = Field(default="", max_length=36)  # the change `import undo` reverts
 
 
 class AccountRow(SQLModel, table=True):
@@ -321,6 +322,9 @@ class TaskRow(SQLModel, table=True):
     completed_at: dt.datetime | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
+    uid: str | None = Field(default=None, max_length=500, index=True)
+    timezone: str = Field(default="", max_length=64)
+    exdates: str = Field(default="", max_length=4000)  # comma-separated ISO dates
 
 
 class InteractionRow(SQLModel, table=True):
@@ -340,6 +344,7 @@ class InteractionRow(SQLModel, table=True):
     occurred_at: dt.datetime = Field(index=True)
     summary: str = _text()
     created_at: dt.datetime
+    uid: str | None = Field(default=None, max_length=500, index=True)
 
 
 class SavedSearchRow(SQLModel, table=True):

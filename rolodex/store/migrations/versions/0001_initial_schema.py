@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("report", sa.Text(), nullable=True),
+        sa.Column("journal_group", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -443,6 +444,9 @@ def upgrade() -> None:
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("uid", sa.String(length=500), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("exdates", sa.String(length=4000), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["assignee_id"], ["users.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="CASCADE"),
@@ -456,6 +460,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tasks_contact_id"), ["contact_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_deal_id"), ["deal_id"], unique=False)
         batch_op.create_index("ix_tasks_status_due", ["status", "due_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_uid"), ["uid"], unique=False)
 
     op.create_table(
         "interactions",
@@ -470,6 +475,7 @@ def upgrade() -> None:
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("uid", sa.String(length=500), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="CASCADE"),
@@ -490,6 +496,7 @@ def upgrade() -> None:
             batch_op.f("ix_interactions_occurred_at"), ["occurred_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_interactions_task_id"), ["task_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_interactions_uid"), ["uid"], unique=False)
 
     _create_search_index()
 
@@ -497,6 +504,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     _drop_search_index()
     with op.batch_alter_table("interactions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_interactions_uid"))
         batch_op.drop_index(batch_op.f("ix_interactions_task_id"))
         batch_op.drop_index(batch_op.f("ix_interactions_occurred_at"))
         batch_op.drop_index(batch_op.f("ix_interactions_deal_id"))
@@ -505,6 +513,7 @@ def downgrade() -> None:
 
     op.drop_table("interactions")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tasks_uid"))
         batch_op.drop_index("ix_tasks_status_due")
         batch_op.drop_index(batch_op.f("ix_tasks_deal_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_contact_id"))

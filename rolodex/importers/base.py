@@ -1,0 +1,74 @@
+"""What every converter yields. Converters are pure: bytes in, domain objects out (and back).
+
+A parser is a generator over one input: for every record it yields either a ``Parsed`` (the
+domain object, the line it started on, and warnings about fields it had to drop) or a
+``Rejected`` (the line, the reason and the raw text, to be written to a rejects file). It never
+raises for bad records; it raises ``BadInput`` only when the input as a whole is not of its
+format (binary, HTML, empty, no record at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from rolodex.core.models import Account, Contact
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Parsed(Generic[T]):
+    item: T
+    line: int  # 1-based line of the input where the record starts
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Rejected:
+    line: int
+    reason: str
+    raw: str  # the record as it was in the input, for the rejects file
+
+
+def decode_text(data: bytes, *, fallback: str = "cp1252") -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (a BOM is dropped), else ``fallback``.
+
+    Windows exporters write cp1252; every byte sequence decodes in it except five unused
+    code points, which are mapped to U+FFFD rather than failing the whole file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode(fallback, errors="replace"), fallback
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or mostly control characters in the first 8 KiB: not a text export."""
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    return controls / len(head) > 0.05
+
+
+@dataclass(slots=True)
+class ContactRecord:
+    """A contact as read from a file, with the free-text notes that came with it (vCard NOTE,
+    a CSV "Notes" column); the import turns those into Note records."""
+
+    contact: Contact
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AccountRecord:
+    """An organisation card (vCard 4.0 ``KIND:org``)."""
+
+    account: Account
+    notes: list[str] = field(default_factory=list)
