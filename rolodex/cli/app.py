@@ -51,6 +51,8 @@ def guarded(run: Callable[[], Any]) -> int:
     except _click.exceptions.ClickException as exc:
         _fail(_one_line(exc.format_message()))
         return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
     except typer.Abort:
         _fail("aborted")
         return 1
@@ -143,13 +145,15 @@ def root(
 
 
 def _register() -> None:
-    from rolodex.cli import accounts, activities, contacts, misc
+    from rolodex.cli import accounts, activities, contacts, dedupe, interchange, misc
 
     app.add_typer(contacts.app, name="contact", help=contacts.HELP)
     app.add_typer(contacts.trash_app, name="trash", help=contacts.TRASH_HELP)
     app.add_typer(accounts.app, name="account", help=accounts.HELP)
     activities.register(app)
     misc.register(app)
+    interchange.register(app)
+    dedupe.register(app)
 
 
 _register()

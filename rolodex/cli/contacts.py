@@ -131,7 +131,16 @@ def add(
         add_urls=url or [],
         set_custom=_pairs(field or []),
     )
-    contact = rx(ctx).contacts.add(changes, force=force)
+    r = rx(ctx)
+    contact = r.contacts.add(changes, force=force)
+    if not force:
+        similar = r.dedupe.similar_names(contact)
+        if similar:
+            shown = ", ".join(f"#{x.id} {x.display_name}" for x in similar[:5])
+            render.message(
+                f"[yellow]warning:[/yellow] {contact.display_name} looks like {shown}; "
+                f"'rolodex merge {contact.id} ID' joins them"
+            )
     if json_:
         render.emit_one(contact.to_dict(), render.Format.json)
     else:

@@ -30,8 +30,9 @@ COMMANDS: dict[tuple[str, ...], str] = {
     ("account", "list"): "rolodex.cli.accounts:list_",
     ("search",): "rolodex.cli.misc:search",
     ("history",): "rolodex.cli.misc:history",
+    ("email",): "rolodex.cli.dedupe:email",
 }
-MACHINE_FORMATS = ("--json", "--ndjson", "--csv")
+MACHINE_FORMATS = ("--json", "--ndjson", "--csv", "--mutt-query")
 _NEVER = {"-h", "--help", "--version", "--install-completion", "--show-completion"}
 
 
@@ -160,7 +161,9 @@ Plan = tuple[Callable[..., Any], str | None, dict[str, Any], str | None]
 def plan(argv: list[str]) -> Plan | None:
     """For an argument list the fast lane can run: the command function, the name of its
     context parameter, its other arguments and ``--db``; else None."""
-    if not any(a in MACHINE_FORMATS for a in argv) or any(a in _NEVER for a in argv):
+    if not any(a.partition("=")[0] in MACHINE_FORMATS for a in argv) or any(
+        a in _NEVER for a in argv
+    ):
         return None
     db = None
     rest = list(argv)

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -79,9 +79,10 @@ def emit_records(
     *,
     csv_columns: Sequence[str] = (),
     flatten: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    out: TextIO | None = None,
 ) -> None:
     """Write records as a JSON array, NDJSON or CSV, streaming (one record at a time)."""
-    out = sys.stdout
+    out = out or sys.stdout
     if fmt is Format.json:
         out.write("[")
         first = True
@@ -94,7 +95,7 @@ def emit_records(
         for rec in records:
             out.write(json.dumps(rec, ensure_ascii=False, default=_default) + "\n")
     elif fmt is Format.csv:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out)  # RFC 4180: CRLF, and cells with CR or LF quoted
         writer.writerow(csv_columns)
         for rec in records:
             row = flatten(rec) if flatten else rec
@@ -126,7 +127,9 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    # A leading "'" guards a formula; text that already starts with "'" + formula character
+    # is guarded too, so that an import (which removes one "'") gives back exactly this text.
+    if text.startswith(_FORMULA_START) or (text[:1] == "'" and text[1:2] in _FORMULA_START):
         return "'" + text
     return text
 

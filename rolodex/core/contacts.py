@@ -234,6 +234,11 @@ class ContactService:
         with self.rx.reading() as r:
             return r.search(text, limit=limit)
 
+    def email_matches(self, text: str, *, limit: int = 200) -> list[tuple[str, str, str]]:
+        """(address, name, account) for address completion in mail clients."""
+        with self.rx.reading() as r:
+            return r.email_matches(text, limit=limit)
+
     def parse(self, query: str) -> QuerySpec:
         """A query, with ``@name`` standing for a saved search."""
         text = query.strip()
@@ -264,6 +269,13 @@ class ContactService:
                     if same:
                         raise Conflict(
                             f"{e.address} already belongs to #{same[0].id} {same[0].display_name}; "
+                            "use --force to add another contact with it"
+                        )
+                for p in contact.phones:
+                    same = ch.w.contacts_with_phones([p.e164]) if p.e164 else []
+                    if same:
+                        raise Conflict(
+                            f"{p.number} already belongs to #{same[0].id} {same[0].display_name}; "
                             "use --force to add another contact with it"
                         )
             contact.id = ch.w.put_contact(contact)

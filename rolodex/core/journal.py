@@ -15,11 +15,11 @@ from rolodex.core.models import (
     saved_search_from_dict,
     task_from_dict,
 )
-from rolodex.errors import NotFound
+from rolodex.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
     from rolodex.core.ports import WriteSession
-    from rolodex.core.service import Rolodex
+    from rolodex.core.service import Change, Rolodex
 
 # entity -> (snapshot -> object, write it back, delete it for good)
 _ENTITIES: dict[str, tuple[Callable[[dict], Any], str, str]] = {
@@ -61,17 +61,33 @@ class JournalService:
             group = ch.w.last_undoable_group()
             if group is None:
                 raise NotFound("nothing to undo")
-            entries = ch.w.journal_group(group)
-            for entry in reversed(entries):
-                revert(ch.w, entry)
-                ch.record(
-                    "undo",
-                    entry.entity,
-                    entry.entity_id,
-                    f"undid: {entry.summary}",
-                    before=entry.after,
-                    after=entry.before,
-                    contact_id=entry.contact_id,
-                )
-            ch.w.mark_undone(group)
-        return entries
+            return revert_group(ch, group)
+
+
+def revert_group(ch: Change, group: str, *, force: bool = False) -> list[JournalEntry]:
+    """Put back every record one change touched, and journal that as an undo.
+
+    An older change is only reverted when nothing since has touched the same records (unless
+    ``force``): reverting it would silently throw those later edits away."""
+    entries = ch.w.journal_group(group)
+    if not force:
+        later = ch.w.later_changes(group, [(e.entity, e.entity_id) for e in entries])
+        if later:
+            shown = "; ".join(f"{e.summary} ({e.user})" for e in later[:3])
+            raise Conflict(
+                f"{len(later)} later changes touch the same records ({shown}); undo those "
+                "first, or use --force to revert anyway"
+            )
+    for entry in reversed(entries):
+        revert(ch.w, entry)
+        ch.record(
+            "undo",
+            entry.entity,
+            entry.entity_id,
+            f"undid: {entry.summary}",
+            before=entry.after,
+            after=entry.before,
+            contact_id=entry.contact_id,
+        )
+    ch.w.mark_undone(group)
+    return entries

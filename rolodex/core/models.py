@@ -406,6 +406,24 @@ class JournalEntry:
 
 
 @dataclass(slots=True)
+class ImportBatch:
+    """One run of ``rolodex import``: where from, what it did, and the change that undoes it."""
+
+    source: str
+    format: str
+    started_at: dt.datetime
+    id: int | None = None
+    preset: str = ""
+    finished_at: dt.datetime | None = None
+    user: str = ""
+    report: dict[str, Any] = field(default_factory=dict)
+    journal_group: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+@dataclass(slots=True)
 class TimelineItem:
     """One line of a contact's history: a note, an interaction or a completed task."""
 

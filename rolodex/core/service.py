@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from rolodex.core.accounts import AccountService
     from rolodex.core.activities import ActivityService
     from rolodex.core.contacts import ContactService
+    from rolodex.core.dedupe import DedupeService
+    from rolodex.core.exports import ExportService
+    from rolodex.core.imports import ImportService
     from rolodex.core.journal import JournalService
     from rolodex.core.searches import SavedSearchService
 
@@ -124,6 +127,24 @@ class Rolodex:
         from rolodex.core.journal import JournalService
 
         return self._service("journal", JournalService)
+
+    @property
+    def imports(self) -> ImportService:
+        from rolodex.core.imports import ImportService
+
+        return self._service("imports", ImportService)
+
+    @property
+    def exports(self) -> ExportService:
+        from rolodex.core.exports import ExportService
+
+        return self._service("exports", ExportService)
+
+    @property
+    def dedupe(self) -> DedupeService:
+        from rolodex.core.dedupe import DedupeService
+
+        return self._service("dedupe", DedupeService)
 
     @property
     def searches(self) -> SavedSearchService:

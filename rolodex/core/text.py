@@ -9,6 +9,7 @@ of every CLI command.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["digits", "fold", "is_cjk", "search_tokens"]
@@ -57,6 +58,10 @@ def is_cjk(ch: str) -> bool:
     return False
 
 
+_CJK_RE = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in _CJK_RANGES) + "]")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _fold_plain(run: str) -> str:
     """Fold a run of non-CJK text: strip accents, casefold, map the undecomposable letters."""
     text = unicodedata.normalize("NFKD", run)
@@ -83,6 +88,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = unicodedata.normalize("NFKC", text)
+    if not _CJK_RE.search(text):
+        return _fold_plain(text)
     parts: list[str] = []
     start = 0
     run_is_cjk = False
@@ -108,9 +115,14 @@ def search_tokens(text: str) -> list[str]:
         >>> search_tokens("李芳 Müller-Lüdenscheidt")
         ['李', '芳', 'muller', 'ludenscheidt']
     """
+    if text.isascii():  # the common case, at C speed
+        return _ASCII_WORD.findall(text.lower())
+    folded = fold(text)
+    if folded.isascii():  # accented Latin folds to ASCII
+        return _ASCII_WORD.findall(folded)
     tokens: list[str] = []
     word: list[str] = []
-    for ch in fold(text):
+    for ch in folded:
         if ch.isalnum():
             if is_cjk(ch):
                 if word:

@@ -49,7 +49,9 @@ def decode_text(data: bytes, *, fallback: str = "cp1252") -> tuple[str, str]:
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or mostly control characters in the first 8 KiB: not a text export."""
     head = data[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with a byte order mark: text, NULs and all
+    if b"\x00" in head:
         return True
     if not head:
         return False

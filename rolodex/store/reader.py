@@ -19,6 +19,7 @@ from rolodex.core.models import (
     Contact,
     Deal,
     Email,
+    ImportBatch,
     Interaction,
     JournalEntry,
     Note,
@@ -58,6 +59,26 @@ _TASK_COLS = (
     "t.assignee_id, t.contact_id, t.account_id, t.deal_id, t.notes, t.completed_at, "
     "t.created_at, t.updated_at, c.display_name, t.uid, t.timezone, t.exdates"
 )
+
+
+def search_parts(
+    c: Contact, notes: Sequence[str] = ()
+) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """What goes into a contact's search document: names, nickname, title, account, tags,
+    emails and notes; and its phones."""
+    parts = [
+        c.display_name,
+        c.given_name,
+        c.family_name,
+        c.additional_name,
+        c.nickname,
+        c.title,
+        c.account or "",
+        *c.tags,
+        *(e.address for e in c.emails),
+        *notes,
+    ]
+    return parts, [(p.number, p.e164) for p in c.phones]
 
 
 def _pd(value: str | None) -> PartialDate | None:
@@ -333,12 +354,32 @@ class Reader:
                 id=r[0],
                 display_name=r[1],
                 account=r[2],
-                score=-float(r[3] or 0),  # higher is better
+                score=0.0 - float(r[3] or 0),  # higher is better (and never -0.0)
                 email=r[4],
                 phone=r[5],
             )
             for r in rows
         ]
+
+    def email_matches(self, text: str, *, limit: int = 200) -> list[tuple[str, str, str]]:
+        """(address, name, account) of every email of the contacts matching ``text``, best
+        matches first: what a mail client's address completion shows."""
+        tokens = search.query_tokens([text])
+        if not tokens:
+            return []
+        sub, params, ranked = search.match_subquery(self.dialect, tokens)
+        inner = f"SELECT cid, score FROM ({sub}) mx ORDER BY {'score' if ranked else 'cid'}"
+        rows = self.ex.rows(
+            "SELECT e.address, c.display_name, COALESCE(a.name, '') "
+            f"FROM ({inner} LIMIT {int(limit)}) fx JOIN contacts c ON c.id = fx.cid "
+            "JOIN contact_emails e ON e.contact_id = c.id "
+            "LEFT JOIN accounts a ON a.id = c.account_id "
+            "WHERE c.deleted_at IS NULL "
+            f"ORDER BY {'fx.score, ' if ranked else ''}c.sort_key, c.id, e.preferred DESC, "
+            "e.position",
+            params,
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def contact_candidates(self, ref: str, *, include_trashed: bool = False) -> list[Ref]:
         """Contacts a reference may mean: id, UID, email address, then a name fragment."""
@@ -393,6 +434,69 @@ class Reader:
         )
         return [Ref(*r) for r in rows]
 
+    def match_index(self) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        """Active contacts by UID, by lower-cased email and by E.164 phone: what an import
+        matches records against (first contact wins where several share a value)."""
+        uids: dict[str, int] = {}
+        emails: dict[str, int] = {}
+        phones: dict[str, int] = {}
+        for uid, cid in self.ex.rows("SELECT uid, id FROM contacts WHERE deleted_at IS NULL"):
+            uids[uid] = cid
+        for key, cid in self.ex.rows(
+            "SELECT e.address_key, e.contact_id FROM contact_emails e JOIN contacts c "
+            "ON c.id = e.contact_id WHERE c.deleted_at IS NULL ORDER BY e.contact_id"
+        ):
+            emails.setdefault(key, cid)
+        for e164, cid in self.ex.rows(
+            "SELECT p.e164, p.contact_id FROM contact_phones p JOIN contacts c "
+            "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL "
+            "ORDER BY p.contact_id"
+        ):
+            phones.setdefault(e164, cid)
+        return uids, emails, phones
+
+    def contact_names(self) -> list[tuple[int, str, str, int | None]]:
+        """(id, display name, family name, account id) of every active contact."""
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.ex.rows(
+                "SELECT id, display_name, family_name, account_id FROM contacts "
+                "WHERE deleted_at IS NULL ORDER BY id"
+            )
+        ]
+
+    def duplicate_inputs(
+        self,
+    ) -> tuple[
+        list[tuple[int, str, str, int | None]], list[tuple[int, int]], list[tuple[int, int]]
+    ]:
+        """Active contacts' names, and the pairs of them that share an email or a phone."""
+        alive = (
+            "JOIN contacts ca ON ca.id = x.contact_id AND ca.deleted_at IS NULL "
+            "JOIN contacts cb ON cb.id = y.contact_id AND cb.deleted_at IS NULL"
+        )
+        emails = self.ex.rows(
+            "SELECT DISTINCT x.contact_id, y.contact_id FROM contact_emails x "
+            "JOIN contact_emails y ON y.address_key = x.address_key "
+            f"AND y.contact_id > x.contact_id {alive}"
+        )
+        phones = self.ex.rows(
+            "SELECT DISTINCT x.contact_id, y.contact_id FROM contact_phones x "
+            "JOIN contact_phones y ON y.e164 = x.e164 AND y.contact_id > x.contact_id "
+            f"{alive} WHERE x.e164 IS NOT NULL"
+        )
+        return self.contact_names(), [tuple(r) for r in emails], [tuple(r) for r in phones]
+
+    def contacts_with_phones(self, e164s: Sequence[str]) -> list[Ref]:
+        inn, p = in_clause("p", list(e164s))
+        rows = self.ex.rows(
+            "SELECT DISTINCT c.id, c.display_name FROM contacts c JOIN contact_phones ph "
+            f"ON ph.contact_id = c.id WHERE ph.e164 IN {inn} AND c.deleted_at IS NULL "
+            "ORDER BY c.id",
+            p,
+        )
+        return [Ref(*r) for r in rows]
+
     def birthdays_on(self, day: dt.date) -> list[Contact]:
         keys = [f"{day.month:02d}-{day.day:02d}"]
         leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
@@ -438,22 +542,7 @@ class Reader:
             f"SELECT contact_id, body FROM notes WHERE contact_id IN {inn} ORDER BY id", p
         ):
             notes[cid].append(body)
-        docs = {}
-        for c in contacts:
-            parts = [
-                c.display_name,
-                c.given_name,
-                c.family_name,
-                c.additional_name,
-                c.nickname,
-                c.title,
-                c.account or "",
-                *c.tags,
-                *(e.address for e in c.emails),
-                *notes.get(c.id, ()),
-            ]
-            docs[c.id] = search.build_doc(parts, [(p.number, p.e164) for p in c.phones])
-        return docs
+        return {c.id: search.build_doc(*search_parts(c, notes.get(c.id, ()))) for c in contacts}
 
     # ------------------------------------------------------------------ accounts
     def accounts_by_ids(self, ids: Sequence[int]) -> list[Account]:
@@ -582,6 +671,17 @@ class Reader:
             )
         return out
 
+    def note_bodies(self, contact_ids: Sequence[int]) -> dict[int, set[str]]:
+        """The note texts of these contacts (an import adds only the new ones)."""
+        out: dict[int, set[str]] = defaultdict(set)
+        for batch in chunks(list(contact_ids)):
+            inn, p = in_clause("i", batch)
+            for cid, body in self.ex.rows(
+                f"SELECT contact_id, body FROM notes WHERE contact_id IN {inn}", p
+            ):
+                out[cid].add(body)
+        return dict(out)
+
     def get_interaction(self, interaction_id: int) -> Interaction | None:
         got = self._interactions("i.id = :i", {"i": interaction_id})
         return got[0] if got else None
@@ -694,6 +794,12 @@ class Reader:
             sql += f" LIMIT {int(q.limit)}"
         return [_task(r) for r in self.ex.rows(sql, params)]
 
+    def task_id_by_uid(self, uid: str) -> int | None:
+        return self.ex.scalar("SELECT id FROM tasks WHERE uid = :u ORDER BY id", {"u": uid})
+
+    def interaction_id_by_uid(self, uid: str) -> int | None:
+        return self.ex.scalar("SELECT id FROM interactions WHERE uid = :u ORDER BY id", {"u": uid})
+
     def task_ids_of_contact(self, contact_id: int) -> list[int]:
         return [
             r[0]
@@ -765,6 +871,41 @@ class Reader:
             {"f": False},
         )
 
+    def import_batches(self, batch_id: int | None = None) -> list[ImportBatch]:
+        where, params = ("WHERE id = :i", {"i": batch_id}) if batch_id is not None else ("", {})
+        return [
+            ImportBatch(
+                id=r[0],
+                source=r[1],
+                format=r[2],
+                preset=r[3],
+                started_at=as_datetime(r[4]),
+                finished_at=as_datetime(r[5]),
+                user=r[6],
+                report=json.loads(r[7]) if r[7] else {},
+                journal_group=r[8],
+            )
+            for r in self.ex.rows(
+                "SELECT id, source, format, preset, started_at, finished_at, actor, report, "
+                f"journal_group FROM import_batches {where} ORDER BY id DESC",
+                params,
+            )
+        ]
+
+    def later_changes(self, group_id: str, keys: Sequence[tuple[str, int]]) -> list[JournalEntry]:
+        """Changes after a group's that are not undone and touch any of these records."""
+        first = self.ex.scalar("SELECT MIN(id) FROM journal WHERE group_id = :g", {"g": group_id})
+        if first is None:
+            return []
+        wanted = set(keys)
+        rows = self.ex.rows(
+            "SELECT id, group_id, at, actor, action, entity, entity_id, summary, before, after, "
+            "undone, contact_id FROM journal WHERE id > :f AND group_id <> :g AND undone = :u "
+            "AND action <> 'undo' ORDER BY id",
+            {"f": first, "g": group_id, "u": False},
+        )
+        return [e for e in map(_journal, rows) if (e.entity, e.entity_id) in wanted]
+
     def saved_searches(self) -> list[SavedSearch]:
         return [
             SavedSearch(id=r[0], name=r[1], query=r[2])
@@ -826,7 +967,8 @@ def _task(r: tuple) -> Task:
         created_at=as_datetime(r[14]),
         updated_at=as_datetime(r[15]),
         contact=Ref(r[9], r[16]) if r[9] is not None else None,
-        uid=r[17] or "", timezone=r[18] or "",
+        uid=r[17] or "",
+        timezone=r[18] or "",
         exdates=[as_date(x) for x in (r[19] or "").split(",") if x],
     )
 

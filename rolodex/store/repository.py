@@ -20,6 +20,7 @@ from rolodex.core.models import (
     Account,
     Contact,
     Deal,
+    ImportBatch,
     Interaction,
     JournalEntry,
     Note,
@@ -28,9 +29,9 @@ from rolodex.core.models import (
 )
 from rolodex.core.text import fold
 from rolodex.errors import StoreError
-from rolodex.store import migrate
+from rolodex.store import migrate, search
 from rolodex.store.engine import connect_sqlite, create_engine, ensure_sqlite_file, sqlite_path
-from rolodex.store.reader import Reader
+from rolodex.store.reader import Reader, search_parts
 from rolodex.store.sql import SAExecutor, SqliteExecutor, chunks
 
 
@@ -106,13 +107,16 @@ class Store:
     def reading(self) -> Iterator[Reader]:
         if self._sqlite is not None:
             conn = self._sqlite
-            conn.execute("BEGIN")  # one snapshot for the whole read
+            outer = not conn.in_transaction  # a read inside a read shares its snapshot
+            if outer:
+                conn.execute("BEGIN")  # one snapshot for the whole read
             try:
                 yield Reader(SqliteExecutor(conn))
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"database {self.where}: {exc}") from None
             finally:
-                conn.execute("ROLLBACK")
+                if outer:
+                    conn.execute("ROLLBACK")
             return
         import sqlalchemy as sa
 
@@ -234,6 +238,74 @@ class WriteSession(Reader):
         self.touch(cid)
         return cid
 
+    def insert_contacts(
+        self, contacts: Sequence[Contact], notes: Sequence[Sequence[str]] = ()
+    ) -> list[int]:
+        """Add many new contacts at once (an import), with their notes (``notes[i]`` for
+        ``contacts[i]``): a few multi-row statements per batch instead of a dozen per contact.
+        Their search documents are written here too."""
+        import sqlalchemy as sa
+
+        from rolodex.store.mapping import contact_children, contact_row
+
+        if not contacts:
+            return []
+        t = self.t["contacts"]
+        # One multi-row insert, then the ids by UID (unique): RETURNING in parameter order
+        # would make SQLAlchemy insert row by row on SQLite.
+        self.conn.execute(sa.insert(t), [contact_row(c, self.now) for c in contacts])
+        by_uid: dict[str, int] = {}
+        for part in chunks([c.uid for c in contacts]):
+            by_uid.update(
+                (uid, cid)
+                for cid, uid in self.conn.execute(
+                    sa.select(t.c.id, t.c.uid).where(t.c.uid.in_(part))
+                )
+            )
+        ids = [by_uid[c.uid] for c in contacts]
+        children: dict[str, list[dict[str, Any]]] = {}
+        tag_rows: list[dict[str, Any]] = []
+        names = {fold(tag): tag for c in contacts for tag in c.tags}
+        tag_id = dict(zip(names, self.tag_ids(list(names.values())), strict=True))
+        for cid, c in zip(ids, contacts, strict=True):
+            c.id = cid
+            for table, rows in contact_children(c, cid).items():
+                children.setdefault(table, []).extend(rows)
+            seen: set[int] = set()
+            for position, tag in enumerate(c.tags):
+                tid = tag_id[fold(tag)]
+                if tid not in seen:
+                    seen.add(tid)
+                    tag_rows.append({"contact_id": cid, "tag_id": tid, "position": position})
+        for table, rows in children.items():
+            if rows:
+                self.conn.execute(sa.insert(self.t[table]), rows)
+        if tag_rows:
+            self.conn.execute(sa.insert(self.t["contact_tags"]), tag_rows)
+        notes = list(notes) or [()] * len(contacts)
+        note_rows = [
+            {
+                "contact_id": cid,
+                "account_id": None,
+                "deal_id": None,
+                "author_id": None,
+                "body": body,
+                "pinned": False,
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+            for cid, bodies in zip(ids, notes, strict=True)
+            for body in bodies
+        ]
+        if note_rows:
+            self.conn.execute(sa.insert(self.t["notes"]), note_rows)
+        docs = [
+            {"contact_id": cid, "doc": search.build_doc(*search_parts(c, bodies))}
+            for cid, c, bodies in zip(ids, contacts, notes, strict=True)
+        ]
+        self.conn.execute(sa.insert(self.t["contact_search"]), docs)
+        return ids
+
     def delete_contact(self, contact_id: int) -> None:
         """Remove a contact for good (its child rows and search document go with it)."""
         self._delete("contacts", contact_id)
@@ -309,6 +381,20 @@ class WriteSession(Reader):
         if found is not None and found.id is not None:
             return found.id
         return self._insert("users", {"name": name, "email": "", "created_at": self.now})
+
+    # ------------------------------------------------------------------ imports
+    def put_import_batch(self, b: ImportBatch) -> int:
+        row = {
+            "source": b.source[:1000],
+            "format": b.format,
+            "preset": b.preset,
+            "started_at": b.started_at,
+            "finished_at": b.finished_at,
+            "actor": b.user,
+            "report": json.dumps(b.report, ensure_ascii=False) if b.report else None,
+            "journal_group": b.journal_group,
+        }
+        return self._upsert("import_batches", b.id, row)
 
     # ------------------------------------------------------------------ journal
     def add_journal(self, entries: Sequence[JournalEntry]) -> None:

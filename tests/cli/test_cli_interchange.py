@@ -1,0 +1,117 @@
+"""``import``, ``export``, ``duplicates``, ``merge`` and ``email`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import ADA, assert_fails, cli, ok
+
+CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-ada\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+    "EMAIL;TYPE=INTERNET:ada@example.com\r\nX-KEEP:me\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nameless\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Müller;Jürgen\r\nTEL;CELL:+49 30 1234567\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.fixture
+def cards(tmp_path: Path) -> Path:
+    path = tmp_path / "cards.vcf"
+    path.write_text(CARDS, encoding="utf-8", newline="")
+    return path
+
+
+def test_import_reports_rejects_and_is_idempotent(any_target: str, cards: Path) -> None:
+    result = ok(any_target, "import", str(cards), "--json")
+    report = json.loads(result.stdout)
+    assert (report["added"], report["rejected"]) == (2, 1)
+    assert report["rejects"][0]["line"] == 9
+    assert "rejected: line 9" in result.stderr
+    assert Path(report["rejects_file"]).read_text().count("nameless") == 1
+    again = json.loads(ok(any_target, "import", str(cards), "--json").stdout)
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    batches = json.loads(ok(any_target, "import", "list", "--json").stdout)
+    assert [b["id"] for b in batches] == [again["batch_id"], report["batch_id"]]
+
+
+def test_import_undo_and_dry_run(sqlite_target: str, cards: Path) -> None:
+    dry = json.loads(ok(sqlite_target, "import", str(cards), "--dry-run", "--json").stdout)
+    assert dry["added"] == 2 and dry["batch_id"] is None
+    assert json.loads(ok(sqlite_target, "contact", "list", "--json").stdout) == []
+    report = json.loads(ok(sqlite_target, "import", str(cards), "--json").stdout)
+    ok(sqlite_target, "import", "undo", str(report["batch_id"]))
+    assert json.loads(ok(sqlite_target, "contact", "list", "--json").stdout) == []
+    assert_fails(cli(sqlite_target, "import", "undo", "999"), 3)
+    assert_fails(cli(sqlite_target, "import", "undo"), 2)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"", 6), (os.urandom(2000).replace(b"BEGIN", b"") + b"\x00", 6),
+     (b"<!DOCTYPE html><html></html>", 6)],
+    ids=["empty", "binary", "html"],
+)
+def test_input_with_no_records_is_refused(sqlite_target: str, tmp_path: Path, content: bytes,
+                                         code: int) -> None:
+    path = tmp_path / "in.vcf"
+    path.write_bytes(content)
+    assert_fails(cli(sqlite_target, "import", str(path)), code)
+    assert json.loads(ok(sqlite_target, "history", "--json").stdout) == []
+
+
+def test_import_of_a_missing_file_and_stdin(sqlite_target: str) -> None:
+    assert_fails(cli(sqlite_target, "import", "/no/such/file.vcf"), 3)
+    result = ok(sqlite_target, "import", "-", "--json", input=CARDS)
+    assert json.loads(result.stdout)["added"] == 2
+
+
+def test_export_vcard_csv_and_vdir(any_target: str, cards: Path, tmp_path: Path) -> None:
+    ok(any_target, "import", str(cards))
+    vcf = ok(any_target, "export").stdout
+    assert vcf.count("BEGIN:VCARD") == 2 and "X-KEEP:me" in vcf and "VERSION:3.0" in vcf
+    v4 = ok(any_target, "export", "--vcard-version", "4.0", "ada").stdout
+    assert v4.count("BEGIN:VCARD") == 1 and "VERSION:4.0" in v4
+    csv_text = ok(any_target, "export", "--format", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("id,uid,display_name")
+    out = tmp_path / "vdir"
+    ok(any_target, "export", "--vdir", str(out))
+    assert "u-ada.vcf" in {p.name for p in out.iterdir()}
+    assert_fails(cli(any_target, "export", "--vcard-version", "2.1"), 2)
+    assert_fails(cli(any_target, "export", "--format", "xml"), 2)
+
+
+def test_duplicates_merge_and_unmerge(sqlite_target: str) -> None:
+    ok(sqlite_target, "contact", "add", *ADA)
+    ok(sqlite_target, "contact", "add", "Ada Lovelace", "--email", "ada@work.example")
+    pairs = json.loads(ok(sqlite_target, "duplicates", "--json").stdout)
+    assert pairs[0]["reasons"] == ["similar names (100%)"]
+    a, b = pairs[0]["a"]["id"], pairs[0]["b"]["id"]
+    plan = json.loads(ok(sqlite_target, "merge", str(a), str(b), "--dry-run", "--json").stdout)
+    assert plan["dry_run"] is True
+    assert [e["address"] for e in plan["result"]["emails"]] == [
+        "ada@example.com", "ada@work.example",
+    ]
+    ok(sqlite_target, "merge", str(a), str(b))
+    assert len(json.loads(ok(sqlite_target, "contact", "list", "--json").stdout)) == 1
+    ok(sqlite_target, "unmerge", str(a))
+    assert len(json.loads(ok(sqlite_target, "contact", "list", "--json").stdout)) == 2
+    assert_fails(cli(sqlite_target, "merge", str(a), str(a)), 2)
+
+
+def test_adding_a_look_alike_warns(sqlite_target: str) -> None:
+    ok(sqlite_target, "contact", "add", "Jürgen Müller")
+    result = ok(sqlite_target, "contact", "add", "Jurgen Muller")
+    assert "looks like" in result.stderr
+
+
+def test_mutt_query(sqlite_target: str) -> None:
+    ok(sqlite_target, "contact", "add", *ADA)
+    result = cli(sqlite_target, "email", "--mutt-query", "love")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[1] == "ada@example.com\tAda Lovelace\tAnalytical Engines"
+    assert cli(sqlite_target, "email", "--mutt-query", "nobody").exit_code == 1

@@ -1,0 +1,130 @@
+"""Duplicates, merge and unmerge, on real databases."""
+
+from __future__ import annotations
+
+import pytest
+
+from rolodex.core.contacts import ContactChanges
+from rolodex.core.dedupe import score_pairs
+from rolodex.errors import Conflict, NotFound, UsageError
+from tests.core.test_services import dump
+
+
+def add(rx, name: str, **kw):
+    return rx.contacts.add(ContactChanges(name=name, **kw), force=True)
+
+
+def test_score_pairs_explains_itself() -> None:
+    people = [
+        (1, "Jürgen Müller", "Müller", 7),
+        (2, "Jurgen Muller", "Muller", 7),
+        (3, "Ada Lovelace", "Lovelace", None),
+        (4, "Grace Hopper", "Hopper", None),
+    ]
+    pairs = {
+        (a, b): (score, why)
+        for a, b, score, why in score_pairs(people, same_email=[(4, 3)], same_phone=[])
+    }
+    assert set(pairs) == {(3, 4), (1, 2)}
+    assert pairs[(3, 4)] == (0.95, ["same email"])
+    score, why = pairs[(1, 2)]
+    assert why == ["same account", "similar names (100%)"] and score == 0.95
+
+
+def test_duplicates_finds_email_phone_and_name_matches(rx) -> None:
+    a = add(rx, "Ada Lovelace", add_emails=["ada@example.com"])
+    b = add(rx, "Augusta King", add_emails=["ADA@example.com"])
+    c = add(rx, "Jürgen Müller", add_phones=["+49 30 1234567"])
+    d = add(rx, "Juergen Mueller", add_phones=["+49 (0)30 1234567"])
+    e = add(rx, "Grace Hopper")
+    f = add(rx, "Grace  Hopper")
+    found = {(p.a.id, p.b.id): p.reasons for p in rx.dedupe.duplicates()}
+    assert found[(a.id, b.id)] == ["same email"]
+    assert "same phone" in found[(c.id, d.id)]
+    assert found[(e.id, f.id)] == ["similar names (100%)"]
+
+
+def test_merge_keeps_everything_and_undo_restores_both(srx) -> None:
+    a = add(
+        srx,
+        "Ada Lovelace",
+        add_emails=["ada@example.com"],
+        title="CTO",
+        add_tags=["vip"],
+        set_custom={"Pet": "cat"},
+        account="Analytical Engines",
+    )
+    b = add(
+        srx,
+        "Ada King",
+        add_emails=["countess@example.com"],
+        title="Countess",
+        add_phones=["+44 20 7946 0958"],
+        add_tags=["poet"],
+        birthday="1815-12-10",
+    )
+    srx.activities.add_note(str(b.id), "Wrote the first program")
+    srx.activities.add_followup(str(b.id), due="tomorrow")
+    srx.activities.log(str(b.id), "Met at the Society", channel="meeting")
+    before = dump(srx.store.path)
+
+    plan = srx.dedupe.plan(str(a.id), str(b.id))
+    assert plan.conflicts["title"] == ("CTO", "Countess")
+    assert dump(srx.store.path) == before  # a dry run writes nothing
+
+    srx.dedupe.merge(str(a.id), str(b.id), take={"title": "B"})
+    merged = srx.contacts.get(str(a.id))
+    assert [e.address for e in merged.emails] == ["ada@example.com", "countess@example.com"]
+    assert merged.title == "Countess" and merged.birthday.isoformat() == "1815-12-10"
+    assert merged.tags == ["vip", "poet"] and merged.custom == {"Pet": "cat"}
+    assert [p.e164 for p in merged.phones] == ["+442079460958"]
+    assert merged.account == "Analytical Engines"
+    _, timeline = srx.activities.timeline(str(a.id))
+    assert {i.kind for i in timeline} == {"note", "interaction"}
+    with pytest.raises(NotFound):
+        srx.contacts.resolve(str(b.id))
+
+    srx.dedupe.unmerge(str(a.id))
+    assert dump(srx.store.path) == before
+
+
+def test_merge_with_undo_and_bad_choices(rx) -> None:
+    a = add(rx, "Ada Lovelace", title="CTO")
+    b = add(rx, "Ada King", title="Countess")
+    with pytest.raises(UsageError):
+        rx.dedupe.merge(str(a.id), str(a.id))
+    with pytest.raises(UsageError):
+        rx.dedupe.merge(str(a.id), str(b.id), prefer="C")
+    with pytest.raises(UsageError):
+        rx.dedupe.merge(str(a.id), str(b.id), take={"colour": "B"})
+    rx.dedupe.merge(str(a.id), str(b.id), prefer="B")
+    assert rx.contacts.get(str(a.id)).title == "Countess"
+    rx.journal.undo()
+    assert rx.contacts.get(str(b.id)).title == "Countess"
+    assert rx.contacts.get(str(a.id)).title == "CTO"
+    with pytest.raises(NotFound):
+        rx.dedupe.unmerge(str(a.id))
+
+
+def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
+    add(srx, "Ada Lovelace", add_phones=["+44 20 7946 0958"])
+    with pytest.raises(Conflict, match="already belongs to"):
+        srx.contacts.add(ContactChanges(name="Other", add_phones=["020 7946 0958"]))
+
+
+def test_similar_names_are_reported_for_a_warning(srx) -> None:
+    a = add(srx, "Jürgen Müller")
+    b = add(srx, "Jurgen Muller")
+    add(srx, "Ada Lovelace")
+    assert [r.id for r in srx.dedupe.similar_names(b)] == [a.id]
+
+
+def test_email_matches_for_mail_clients(rx) -> None:
+    add(rx, "Jürgen Müller", add_emails=["jm@example.de", "j@home.example"], account="Köhler")
+    add(rx, "Ada Lovelace", add_emails=["ada@example.com"])
+    assert rx.contacts.email_matches("müll") == [
+        ("jm@example.de", "Jürgen Müller", "Köhler"),
+        ("j@home.example", "Jürgen Müller", "Köhler"),
+    ]
+    assert rx.contacts.email_matches("ada")[0][0] == "ada@example.com"
+    assert rx.contacts.email_matches("nobody") == []

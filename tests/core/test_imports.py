@@ -1,0 +1,174 @@
+"""Importing and exporting through the core, on real databases: one transaction, idempotent,
+reversible, and nothing lost on the way round."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from rolodex.core.contacts import ContactChanges
+from rolodex.core.imports import Source, detect_format, read_sources
+from rolodex.errors import BadInput, Conflict, NotFound
+from tests.core.test_services import dump
+
+FIXTURES = Path(__file__).resolve().parent.parent / "importers" / "fixtures"
+
+CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-ada\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+    "EMAIL;TYPE=INTERNET,WORK,PREF:ada@example.com\r\nTEL;TYPE=CELL:+44 20 7946 0958\r\n"
+    "ORG:Analytical Engines\r\nTITLE:CTO\r\nBDAY:1815-12-10\r\nCATEGORIES:vip,math\r\n"
+    "NOTE:Wrote the first program\r\nX-CUSTOM;X-PARAM=1:kept verbatim\\, really\r\n"
+    "item1.URL:https://ada.example\r\nitem1.X-ABLabel:blog\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-li\r\nFN:李芳\r\nN:李;芳;;;\r\n"
+    "EMAIL:li@example.cn\r\nEND:VCARD\r\n"
+)
+
+
+def vsource(text: str = CARDS, name: str = "cards.vcf") -> list[Source]:
+    return [Source(name, text.encode("utf-8"))]
+
+
+def test_a_vcard_import_lands_with_every_field(rx) -> None:
+    report = rx.imports.run(vsource(), write_rejects=False)
+    assert (report.added, report.updated, report.rejected) == (2, 0, 0)
+    ada = rx.contacts.get("u-ada")
+    assert ada.display_name == "Ada Lovelace" and ada.account == "Analytical Engines"
+    assert ada.phones[0].e164 == "+442079460958"
+    assert ada.tags == ["vip", "math"] and ada.birthday.isoformat() == "1815-12-10"
+    assert ada.provenance.source == "import:vcard" and ada.provenance.batch_id == report.batch_id
+    assert any("kept verbatim" in line for line in ada.vcard_extra)
+    _, timeline = rx.activities.timeline("u-ada")
+    assert [(i.kind, i.summary) for i in timeline] == [("note", "Wrote the first program")]
+    assert rx.contacts.search("芳")[0].display_name == "李芳"
+    assert rx.contacts.search("first program")[0].display_name == "Ada Lovelace"
+
+
+def test_importing_again_changes_nothing_and_a_changed_file_updates(rx) -> None:
+    rx.imports.run(vsource(), write_rejects=False)
+    before = rx.contacts.get("u-ada").to_dict()
+    again = rx.imports.run(vsource(), write_rejects=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert rx.contacts.get("u-ada").to_dict() == before
+    changed = rx.imports.run(vsource(CARDS.replace("TITLE:CTO", "TITLE:Countess")),
+                             write_rejects=False)
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert rx.contacts.get("u-ada").title == "Countess"
+
+
+def test_matching_by_email_then_phone(srx) -> None:
+    srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
+    srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
+    cards = ("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nEND:VCARD\n"
+             "BEGIN:VCARD\nVERSION:3.0\nFN:李芳\nTEL:+86 10 1234 5678\nEND:VCARD\n")
+    report = srx.imports.run(vsource(cards), write_rejects=False)
+    assert (report.added, report.updated) == (0, 2)
+    assert srx.contacts.count() == 2
+
+
+def test_import_undo_restores_the_previous_state_exactly(srx) -> None:
+    srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ada@example.com"],
+                                    add_tags=["old"]))
+    before = dump(srx.store.path)
+    report = srx.imports.run(vsource(), write_rejects=False)
+    assert report.updated == 1 and report.added == 1
+    srx.imports.undo(report.batch_id)
+    after = dump(srx.store.path)
+    before.pop("import_batches"), after.pop("import_batches")
+    assert after == before
+    with pytest.raises(NotFound):
+        srx.imports.undo(report.batch_id)
+
+
+def test_import_undo_refuses_to_drop_later_edits(srx) -> None:
+    report = srx.imports.run(vsource(), write_rejects=False)
+    srx.contacts.edit("u-ada", ContactChanges(nickname="Enchantress"))
+    with pytest.raises(Conflict, match="later changes"):
+        srx.imports.undo(report.batch_id)
+    srx.imports.undo(report.batch_id, force=True)
+    with pytest.raises(NotFound):
+        srx.contacts.resolve("u-ada")
+
+
+def test_dry_run_writes_nothing(srx) -> None:
+    before = dump(srx.store.path)
+    report = srx.imports.run(vsource(), dry_run=True, write_rejects=False)
+    assert report.added == 2 and report.batch_id is None
+    assert dump(srx.store.path) == before
+
+
+def test_bad_records_are_rejected_with_lines_and_the_rest_lands(srx, tmp_path: Path) -> None:
+    broken = CARDS + "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:no name at all\r\nEND:VCARD\r\n"
+    broken += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n"
+    path = tmp_path / "in.vcf"
+    path.write_text(broken, encoding="utf-8", newline="")
+    report = srx.imports.run(read_sources(str(path)))
+    assert (report.added, report.rejected) == (2, 2)
+    assert [r["line"] for r in report.rejects] == [24, 28]
+    rejects = tmp_path / "in.rejects.vcf"
+    assert report.rejects_file == str(rejects)
+    assert "no name at all" in rejects.read_text() and "Cut Off" in rejects.read_text()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n", random.Random(7).randbytes(4096), b"<html><body>hi</body></html>",
+     b"\x00\x01\x02binary"],
+    ids=["empty", "blank", "random", "html", "binary"],
+)
+def test_input_that_holds_no_record_is_refused_and_changes_nothing(srx, data: bytes) -> None:
+    before = dump(srx.store.path)
+    with pytest.raises(BadInput):
+        srx.imports.run([Source("x", data)], write_rejects=False)
+    assert dump(srx.store.path) == before
+
+
+def test_a_file_of_only_bad_records_is_refused(srx) -> None:
+    before = dump(srx.store.path)
+    with pytest.raises(BadInput, match="no record"):
+        srx.imports.run(vsource("BEGIN:VCARD\nVERSION:3.0\nNOTE:x\nEND:VCARD\n"),
+                        write_rejects=False)
+    assert dump(srx.store.path) == before
+
+
+def test_format_is_read_from_the_content() -> None:
+    assert detect_format(CARDS.encode(), "contacts.csv") == "vcard"
+    assert detect_format(b"First Name,Last Name,E-mail 1 - Value\nAda,L,a@b.example\n") == "csv"
+    assert detect_format(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n") == "ical"
+
+
+def test_a_vdir_round_trip_keeps_every_property(srx, tmp_path: Path) -> None:
+    srx.imports.run(vsource(), write_rejects=False)
+    first = {c.uid: c.to_dict() for c in srx.contacts.list()}
+    out = tmp_path / "vdir"
+    assert srx.exports.vdir(str(out)) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["u-ada.vcf", "u-li.vcf"]
+    again = srx.imports.run(read_sources(str(out)), write_rejects=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert {c.uid: c.to_dict() for c in srx.contacts.list()} == first
+
+
+def test_csv_export_and_import_round_trip_formula_like_text(srx, tmp_path: Path) -> None:
+    srx.contacts.add(ContactChanges(name="=HYPERLINK(1)", title="@risk", nickname="-5",
+                                    add_emails=["x@example.com"]))
+    from rolodex.cli.contacts import CONTACT_CSV, flatten_contact
+    from rolodex.cli.render import Format, emit_records
+
+    buf = io.StringIO()
+    emit_records((c.to_dict() for c in srx.contacts.iter()), Format.csv,
+                 csv_columns=CONTACT_CSV, flatten=flatten_contact, out=buf)
+    text = buf.getvalue()
+    assert "'=HYPERLINK(1)" in text
+    fresh = tmp_path / "fresh.db"
+    from rolodex.bootstrap import open_rolodex
+    from rolodex.config import load_settings
+
+    other = open_rolodex(load_settings(str(fresh)))
+    try:
+        other.imports.run([Source("x.csv", text.encode())], write_rejects=False)
+        c = other.contacts.get("x@example.com")
+        assert (c.display_name, c.title, c.nickname) == ("=HYPERLINK(1)", "@risk", "-5")
+    finally:
+        other.close()
