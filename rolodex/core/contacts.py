@@ -52,7 +52,18 @@ def make_phone(number: str, region: str | None, label: str = "") -> Phone:
     return Phone(number=number, e164=to_e164(number, region), label=label)
 
 
+# "+CC digits…" with plain separators and no trunk "0" after the country code: E.164 is "+" and
+# the digits. phonenumbers agrees on every such number we have tried and costs ~30 µs a call,
+# which is most of an import's time for phones.
+_PLAIN_INTERNATIONAL = re.compile(r"^\+[1-9][\d \-.]{6,24}$")
+_TRUNK_AFTER_CC = re.compile(r"^\+\d{1,3}[ \-.]0")
+
+
 def to_e164(number: str, region: str | None) -> str | None:
+    if _PLAIN_INTERNATIONAL.match(number) and not _TRUNK_AFTER_CC.match(number):
+        plain = digits(number)
+        if 8 <= len(plain) <= 15:
+            return "+" + plain
     import phonenumbers
 
     try:

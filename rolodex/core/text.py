@@ -60,6 +60,8 @@ def is_cjk(ch: str) -> bool:
 
 _CJK_RE = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in _CJK_RANGES) + "]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")  # Combining Diacritical Marks
+_CJK_SPLIT = re.compile(f"({_CJK_RE.pattern})")
 
 
 def _fold_plain(run: str) -> str:
@@ -89,6 +91,11 @@ def fold(text: str) -> str:
         return text.lower()
     text = unicodedata.normalize("NFKC", text)
     if not _CJK_RE.search(text):
+        # Most text is Latin with accents: decomposed and stripped of the common combining
+        # marks it is plain ASCII, and that needs none of the general path's steps.
+        plain = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+        if plain.isascii():
+            return plain.lower()
         return _fold_plain(text)
     parts: list[str] = []
     start = 0
@@ -120,6 +127,25 @@ def search_tokens(text: str) -> list[str]:
     folded = fold(text)
     if folded.isascii():  # accented Latin folds to ASCII
         return _ASCII_WORD.findall(folded)
+    # Split around CJK characters first (at C speed); odd pieces are single CJK characters.
+    pieces = _CJK_SPLIT.split(folded)
+    if any(not p.isalnum() and unicodedata.category(p)[0] == "M" for p in pieces[1::2]):
+        return _tokens(folded)  # a CJK combining mark may continue a word: the exact path
+    tokens: list[str] = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            if piece.isalnum():
+                tokens.append(piece)
+        elif piece.isascii():
+            tokens.extend(_ASCII_WORD.findall(piece))
+        else:
+            tokens.extend(_tokens(piece))
+    return tokens
+
+
+def _tokens(folded: str) -> list[str]:
+    """Character by character: runs of letters and digits (combining marks stay inside the
+    word they follow), each CJK character a token of its own."""
     tokens: list[str] = []
     word: list[str] = []
     for ch in folded:

@@ -21,10 +21,8 @@ RANK_FROM = 3
 
 
 def build_doc(parts: Iterable[str], phones: Iterable[tuple[str, str | None]] = ()) -> str:
-    tokens: list[str] = []
-    for part in parts:
-        if part:
-            tokens.extend(search_tokens(part))
+    """The folded, de-duplicated tokens of a contact's texts and phones (with their digits)."""
+    tokens = search_tokens("\n".join(p for p in parts if p))
     for number, e164 in phones:
         tokens.extend(search_tokens(number))
         for d in (digits(number), digits(e164 or "")):
@@ -32,10 +30,8 @@ def build_doc(parts: Iterable[str], phones: Iterable[tuple[str, str | None]] = (
                 tokens.append(d)
                 if d.startswith("00"):
                     tokens.append(d[2:])
-    seen: set[str] = set()
-    unique = [t for t in tokens if not (t in seen or seen.add(t))]
     # The leading space lets PostgreSQL express "a token starts with x" as LIKE '% x%'.
-    return " " + " ".join(unique)
+    return " " + " ".join(dict.fromkeys(tokens))
 
 
 def query_tokens(words: Iterable[str]) -> list[str]:
