@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rolodex.core.contacts import _clean_tag, make_phone, parse_address
+from rolodex.core.contacts import edit_tags, make_phone, parse_address
 from rolodex.core.models import Account, Contact, Provenance, Ref, account_from_dict
 from rolodex.core.text import fold
 from rolodex.errors import Ambiguous, Conflict, NotFound, UsageError
@@ -177,12 +177,4 @@ class AccountService:
             address = parse_address(text)
             address.preferred = not a.addresses
             a.addresses.append(address)
-        for text in x.rm_tags:
-            key = fold(text.strip().lstrip("#"))
-            if not any(fold(t) == key for t in a.tags):
-                raise NotFound(f"{a.name} has no tag {text!r}")
-            a.tags = [t for t in a.tags if fold(t) != key]
-        for text in x.add_tags:
-            tag = _clean_tag(text)
-            if not any(fold(t) == fold(tag) for t in a.tags):
-                a.tags.append(tag)
+        a.tags = edit_tags(a.tags, x.add_tags, x.rm_tags, owner=a.name)

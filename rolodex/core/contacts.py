@@ -188,6 +188,21 @@ class ContactChanges:
         )
 
 
+def edit_tags(tags: list[str], add: list[str], remove: list[str], *, owner: str) -> list[str]:
+    """Tags after removing and adding (case-insensitive; removing a missing tag is an error)."""
+    tags = list(tags)
+    for text in remove:
+        key = fold(text.strip().lstrip("#"))
+        if not any(fold(t) == key for t in tags):
+            raise NotFound(f"{owner} has no tag {text!r}")
+        tags = [t for t in tags if fold(t) != key]
+    for text in add:
+        tag = _clean_tag(text)
+        if not any(fold(t) == fold(tag) for t in tags):
+            tags.append(tag)
+    return tags
+
+
 def _clean_tag(tag: str) -> str:
     tag = tag.strip().lstrip("#").strip()
     if not tag or len(tag) > 100 or any(ch in tag for ch in ",\n\r\t"):
@@ -549,15 +564,7 @@ class ContactService:
             if not any(digits(p.number) == digits(phone.number) for p in c.phones):
                 phone.preferred = not c.phones
                 c.phones.append(phone)
-        for text in x.rm_tags:
-            key = fold(text.strip().lstrip("#"))
-            if not any(fold(t) == key for t in c.tags):
-                raise NotFound(f"{c.display_name} has no tag {text!r}")
-            c.tags = [t for t in c.tags if fold(t) != key]
-        for text in x.add_tags:
-            tag = _clean_tag(text)
-            if not any(fold(t) == fold(tag) for t in c.tags):
-                c.tags.append(tag)
+        c.tags = edit_tags(c.tags, x.add_tags, x.rm_tags, owner=c.display_name)
         for text in x.rm_urls:
             kept = [u for u in c.urls if u.url != text.strip()]
             if len(kept) == len(c.urls):

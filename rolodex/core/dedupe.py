@@ -215,60 +215,32 @@ class DedupeService:
             plan = self._plan(ch.w, ref_a, ref_b, prefer, take or {})
             a, b = plan.keep, plan.drop
             assert a.id is not None and b.id is not None
-            for note in ch.w.notes_of_contact(b.id):
-                before = note.to_dict()
-                note.contact_id = a.id
-                ch.w.put_note(note)
-                ch.record(
-                    "update",
-                    "note",
-                    note.id,
-                    "merge: moved note",
-                    before=before,
-                    after=note.to_dict(),
-                    contact_id=a.id,
-                )
-            for i in ch.w.interactions_of_contact(b.id):
-                before = i.to_dict()
-                i.contact_id = a.id
-                ch.w.put_interaction(i)
-                ch.record(
-                    "update",
+            tasks = [t for t in map(ch.w.get_task, ch.w.task_ids_of_contact(b.id)) if t]
+            moves = [
+                ("note", ch.w.notes_of_contact(b.id), ch.w.put_note, _snapshot),
+                (
                     "interaction",
-                    i.id,
-                    "merge: moved interaction",
-                    before=before,
-                    after=i.to_dict(),
-                    contact_id=a.id,
-                )
-            for tid in ch.w.task_ids_of_contact(b.id):
-                t = ch.w.get_task(tid)
-                assert t is not None
-                before = task_snapshot(t)
-                t.contact_id = a.id
-                ch.w.put_task(t)
-                ch.record(
-                    "update",
-                    "task",
-                    tid,
-                    f"merge: moved task {t.title}",
-                    before=before,
-                    after=task_snapshot(t),
-                    contact_id=a.id,
-                )
-            for d in ch.w.deals_of_contact(b.id):
-                before = d.to_dict()
-                d.contact_id = a.id
-                ch.w.put_deal(d)
-                ch.record(
-                    "update",
-                    "deal",
-                    d.id,
-                    f"merge: moved deal {d.title}",
-                    before=before,
-                    after=d.to_dict(),
-                    contact_id=a.id,
-                )
+                    ch.w.interactions_of_contact(b.id),
+                    ch.w.put_interaction,
+                    _snapshot,
+                ),
+                ("task", tasks, ch.w.put_task, task_snapshot),
+                ("deal", ch.w.deals_of_contact(b.id), ch.w.put_deal, _snapshot),
+            ]
+            for entity, items, put, snapshot in moves:
+                for item in items:
+                    before = snapshot(item)
+                    item.contact_id = a.id
+                    put(item)
+                    ch.record(
+                        "update",
+                        entity,
+                        item.id,
+                        f"merge: moved {entity}",
+                        before=before,
+                        after=snapshot(item),
+                        contact_id=a.id,
+                    )
             ch.w.delete_contact(b.id)
             ch.record(
                 "merge",
@@ -308,6 +280,10 @@ class DedupeService:
             if group is None:
                 raise NotFound(f"no merge into #{cid} to undo")
             return revert_group(ch, group)
+
+
+def _snapshot(item: Any) -> dict[str, Any]:
+    return item.to_dict()
 
 
 def _union(target: Contact, other: Contact) -> None:
