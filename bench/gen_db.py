@@ -55,7 +55,7 @@ from rolodex.store.sql import sqlite_param
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # Bumped whenever the generated data changes, so cached databases are rebuilt.
-GEN_VERSION = 2
+GEN_VERSION = 3
 NAMES_ENV = "BENCH_GEN_CONTACTS"
 BATCH = 2000  # contacts per chunk of work (part of the data's definition: keep)
 UTC = dt.UTC
@@ -328,6 +328,8 @@ TASK_COLS = (
     "completed_at",
     "created_at",
     "updated_at",
+    "timezone",
+    "exdates",
 )
 INTERACTION_COLS = (
     "contact_id",
@@ -391,6 +393,8 @@ def _tasks(
             completed,
             created_s,
             completed or created_s,
+            "",
+            "",
         )
 
 

@@ -84,16 +84,15 @@ class ExportService:
 
     def ical_vdir(self, directory: str, due: str | None = None) -> int:
         """One ``.ics`` per task (the layout khal and todoman read)."""
-        from rolodex.importers.ical import dump_ical_item
+        from rolodex.importers.ical import dump_ical_item, export_uid
 
         target = _directory(directory)
         tasks = self.open_tasks(due)
         emails = self._emails(tasks)
         now = self.rx.now()
         for t in tasks:
-            uid = t.uid or f"rolodex-task-{t.id}@rolodex"
             data = dump_ical_item(t, contact_email=emails.get(t.contact_id or -1), now=now)
-            (target / vdir_name(uid, ".ics")).write_bytes(data)
+            (target / vdir_name(export_uid(t), ".ics")).write_bytes(data)
         return len(tasks)
 
 

@@ -483,10 +483,9 @@ def _exdates(
             one = _Prop(prop.name, prop.params, item, prop.line)
             try:
                 when = _read_when(one, cal_zone, warnings)
-            except ValueError:
+                days.add(when.day if start is None else _date_in(when, start, default))
+            except (ValueError, OverflowError):
                 warnings.append(f"EXDATE {_clip(item)!r} is not a possible date, dropped")
-                continue
-            days.add(when.day if start is None else _date_in(when, start, default))
     return days
 
 
@@ -518,10 +517,9 @@ def _repeat(props: _Props, start: _When | None, warnings: list[str]) -> str | No
                 from icalendar.prop import vDatetime
 
                 try:
-                    moment = vDatetime.from_ical(m[2])
-                except ValueError:
+                    return m[1] + vDatetime.from_ical(m[2]).astimezone(zone).strftime("%Y%m%d")
+                except (ValueError, OverflowError):
                     return m[0]
-                return m[1] + moment.astimezone(zone).strftime("%Y%m%d")
 
             body = _UNTIL_UTC.sub(local_day, body)
     try:
@@ -700,9 +698,9 @@ def _series_exdates(
     for prop in ctx.moved.get(uid, []) if "RRULE" in props else []:
         try:
             when = _read_when(prop, cal_zone, [])
-        except ValueError:
+            days.add(when.day if start is None else _date_in(when, start, ctx.local))
+        except (ValueError, OverflowError):
             continue
-        days.add(when.day if start is None else _date_in(when, start, ctx.local))
     return sorted(days)
 
 
@@ -720,7 +718,10 @@ def _todo(
         start = _when_or_warn(props, "DTSTART", cal_zone, warnings)
         length = _duration(props, warnings)
         if start is not None and length is not None:
-            due = _shift(start, length)
+            try:
+                due = _shift(start, length)
+            except OverflowError:
+                warnings.append("DTSTART plus DURATION is not a possible date, dropped")
     status_text = _text(props, "STATUS").strip().upper()
     completed = _moment(props, "COMPLETED", cal_zone, ctx.local, warnings)
     if status_text == "CANCELLED":
@@ -811,7 +812,7 @@ def _not_ical(text: str) -> str:
     head = text.lstrip()[:512].lower()
     if not head:
         return "The input is empty: there is no iCalendar data in it."
-    if head.startswith(("<!doctype", "<html", "<?xml", "<")):
+    if head.startswith("<"):
         return "The input is HTML or XML, not an iCalendar (.ics) file."
     if "begin:vcard" in head:
         return "The input is a vCard file (contacts), not an iCalendar (.ics) file."
@@ -865,27 +866,24 @@ def _records(scan: _Scan, ctx: _Context) -> Iterator[Parsed[TaskRecord | EventRe
         prepared.append((block, props, warnings))
 
     for block, props, warnings in prepared:
-        raw = "".join(scan.physical[block.first : block.last + 1])
         if block.name == "VTIMEZONE" and not block.problem:
             continue
         if block.problem:
-            yield Rejected(block.line, f"{block.name}: {block.problem}", raw)
-            continue
-        if props is None:
-            yield Rejected(
-                block.line, f"{block.name} is not imported: only VTODO and VEVENT are", raw
-            )
-            continue
-        calendar = scan.calendars[block.calendar] if block.calendar >= 0 else {}
-        try:
-            result = _convert(block, props, warnings, calendar, ctx)
-        except Exception as exc:  # a component is never worth more than a reject
-            yield Rejected(block.line, f"{block.name} cannot be read: {exc}", raw)
-            continue
-        if isinstance(result, str):
-            yield Rejected(block.line, f"{block.name}: {result}", raw)
+            reason = f"{block.name}: {block.problem}"
+        elif props is None:
+            reason = f"{block.name} is not imported: only VTODO and VEVENT are"
         else:
-            yield Parsed(result, block.line, warnings)
+            calendar = scan.calendars[block.calendar] if block.calendar >= 0 else {}
+            try:
+                result = _convert(block, props, warnings, calendar, ctx)
+            except Exception as exc:  # a component is never worth more than a reject
+                result = f"cannot be read: {exc}"
+            if not isinstance(result, str):
+                yield Parsed(result, block.line, warnings)
+                continue
+            reason = f"{block.name}: {result}"
+        raw = "".join(scan.physical[block.first : block.last + 1])
+        yield Rejected(block.line, reason, raw)
 
 
 def sniff_ical(data: bytes) -> bool:
@@ -990,6 +988,12 @@ def _rrule(task: Task, due: dt.date | dt.datetime | None) -> Any:
     return rule
 
 
+def _contact_id(task: Task) -> int | None:
+    if task.contact_id is not None:
+        return task.contact_id
+    return task.contact.id if task.contact is not None else None
+
+
 def _component(task: Task, email: str | None, stamp: dt.datetime) -> Component:
     from icalendar import Event, Todo, vCalAddress
 
@@ -1029,14 +1033,13 @@ def _component(task: Task, email: str | None, stamp: dt.datetime) -> Component:
         comp.add("EXDATE", skipped)
     if task.notes:
         comp.add("DESCRIPTION", _text_value(task.notes))
+    email = _clean(email or "").strip()
     if email:
         attendee = vCalAddress(f"mailto:{email}")
         if task.contact is not None and task.contact.display_name:
             attendee.params["CN"] = _clean(task.contact.display_name).replace("\n", " ")
         comp.add("ATTENDEE", attendee)
-    contact_id = (
-        task.contact_id if task.contact_id is not None else getattr(task.contact, "id", None)
-    )
+    contact_id = _contact_id(task)
     if contact_id is not None:
         comp.add("X-ROLODEX-CONTACT", str(contact_id))
     if is_event:
@@ -1088,9 +1091,7 @@ def dump_ical(
     listed = list(tasks)
     emails = []
     for task in listed:
-        contact = (
-            task.contact_id if task.contact_id is not None else getattr(task.contact, "id", None)
-        )
+        contact = _contact_id(task)
         emails.append(contact_emails.get(contact) if contact is not None else None)
     return _calendar(listed, emails, now)
 

@@ -51,12 +51,16 @@ def test_import_undo_and_dry_run(sqlite_target: str, cards: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"", 6), (os.urandom(2000).replace(b"BEGIN", b"") + b"\x00", 6),
-     (b"<!DOCTYPE html><html></html>", 6)],
+    [
+        (b"", 6),
+        (os.urandom(2000).replace(b"BEGIN", b"") + b"\x00", 6),
+        (b"<!DOCTYPE html><html></html>", 6),
+    ],
     ids=["empty", "binary", "html"],
 )
-def test_input_with_no_records_is_refused(sqlite_target: str, tmp_path: Path, content: bytes,
-                                         code: int) -> None:
+def test_input_with_no_records_is_refused(
+    sqlite_target: str, tmp_path: Path, content: bytes, code: int
+) -> None:
     path = tmp_path / "in.vcf"
     path.write_bytes(content)
     assert_fails(cli(sqlite_target, "import", str(path)), code)
@@ -93,7 +97,8 @@ def test_duplicates_merge_and_unmerge(sqlite_target: str) -> None:
     plan = json.loads(ok(sqlite_target, "merge", str(a), str(b), "--dry-run", "--json").stdout)
     assert plan["dry_run"] is True
     assert [e["address"] for e in plan["result"]["emails"]] == [
-        "ada@example.com", "ada@work.example",
+        "ada@example.com",
+        "ada@work.example",
     ]
     ok(sqlite_target, "merge", str(a), str(b))
     assert len(json.loads(ok(sqlite_target, "contact", "list", "--json").stdout)) == 1

@@ -52,8 +52,9 @@ def test_importing_again_changes_nothing_and_a_changed_file_updates(rx) -> None:
     again = rx.imports.run(vsource(), write_rejects=False)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     assert rx.contacts.get("u-ada").to_dict() == before
-    changed = rx.imports.run(vsource(CARDS.replace("TITLE:CTO", "TITLE:Countess")),
-                             write_rejects=False)
+    changed = rx.imports.run(
+        vsource(CARDS.replace("TITLE:CTO", "TITLE:Countess")), write_rejects=False
+    )
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 1)
     assert rx.contacts.get("u-ada").title == "Countess"
 
@@ -61,16 +62,19 @@ def test_importing_again_changes_nothing_and_a_changed_file_updates(rx) -> None:
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
-    cards = ("BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nEND:VCARD\n"
-             "BEGIN:VCARD\nVERSION:3.0\nFN:李芳\nTEL:+86 10 1234 5678\nEND:VCARD\n")
+    cards = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:李芳\nTEL:+86 10 1234 5678\nEND:VCARD\n"
+    )
     report = srx.imports.run(vsource(cards), write_rejects=False)
     assert (report.added, report.updated) == (0, 2)
     assert srx.contacts.count() == 2
 
 
 def test_import_undo_restores_the_previous_state_exactly(srx) -> None:
-    srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ada@example.com"],
-                                    add_tags=["old"]))
+    srx.contacts.add(
+        ContactChanges(name="Ada L.", add_emails=["ada@example.com"], add_tags=["old"])
+    )
     before = dump(srx.store.path)
     report = srx.imports.run(vsource(), write_rejects=False)
     assert report.updated == 1 and report.added == 1
@@ -114,8 +118,13 @@ def test_bad_records_are_rejected_with_lines_and_the_rest_lands(srx, tmp_path: P
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \n", random.Random(7).randbytes(4096), b"<html><body>hi</body></html>",
-     b"\x00\x01\x02binary"],
+    [
+        b"",
+        b"   \n",
+        random.Random(7).randbytes(4096),
+        b"<html><body>hi</body></html>",
+        b"\x00\x01\x02binary",
+    ],
     ids=["empty", "blank", "random", "html", "binary"],
 )
 def test_input_that_holds_no_record_is_refused_and_changes_nothing(srx, data: bytes) -> None:
@@ -128,8 +137,9 @@ def test_input_that_holds_no_record_is_refused_and_changes_nothing(srx, data: by
 def test_a_file_of_only_bad_records_is_refused(srx) -> None:
     before = dump(srx.store.path)
     with pytest.raises(BadInput, match="no record"):
-        srx.imports.run(vsource("BEGIN:VCARD\nVERSION:3.0\nNOTE:x\nEND:VCARD\n"),
-                        write_rejects=False)
+        srx.imports.run(
+            vsource("BEGIN:VCARD\nVERSION:3.0\nNOTE:x\nEND:VCARD\n"), write_rejects=False
+        )
     assert dump(srx.store.path) == before
 
 
@@ -151,14 +161,22 @@ def test_a_vdir_round_trip_keeps_every_property(srx, tmp_path: Path) -> None:
 
 
 def test_csv_export_and_import_round_trip_formula_like_text(srx, tmp_path: Path) -> None:
-    srx.contacts.add(ContactChanges(name="=HYPERLINK(1)", title="@risk", nickname="-5",
-                                    add_emails=["x@example.com"]))
+    srx.contacts.add(
+        ContactChanges(
+            name="=HYPERLINK(1)", title="@risk", nickname="-5", add_emails=["x@example.com"]
+        )
+    )
     from rolodex.cli.contacts import CONTACT_CSV, flatten_contact
     from rolodex.cli.render import Format, emit_records
 
     buf = io.StringIO()
-    emit_records((c.to_dict() for c in srx.contacts.iter()), Format.csv,
-                 csv_columns=CONTACT_CSV, flatten=flatten_contact, out=buf)
+    emit_records(
+        (c.to_dict() for c in srx.contacts.iter()),
+        Format.csv,
+        csv_columns=CONTACT_CSV,
+        flatten=flatten_contact,
+        out=buf,
+    )
     text = buf.getvalue()
     assert "'=HYPERLINK(1)" in text
     fresh = tmp_path / "fresh.db"

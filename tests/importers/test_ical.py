@@ -297,13 +297,13 @@ def test_an_empty_calendar_has_no_records() -> None:
 
 def test_cancelled_occurrence_is_taken_out_of_its_series() -> None:
     data = (
-        "BEGIN:VCALENDAR\n"
-        "BEGIN:VEVENT\nUID:s\nSUMMARY:Weekly\nDTSTART;TZID=Europe/Berlin:20260302T090000\n"
-        "RRULE:FREQ=WEEKLY\nEND:VEVENT\n"
-        "BEGIN:VEVENT\nUID:s\nRECURRENCE-ID;TZID=Europe/Berlin:20260309T090000\n"
-        "DTSTART;TZID=Europe/Berlin:20260309T090000\nSTATUS:CANCELLED\nEND:VEVENT\n"
-        "END:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\n"
+        b"BEGIN:VEVENT\nUID:s\nSUMMARY:Weekly\nDTSTART;TZID=Europe/Berlin:20260302T090000\n"
+        b"RRULE:FREQ=WEEKLY\nEND:VEVENT\n"
+        b"BEGIN:VEVENT\nUID:s\nRECURRENCE-ID;TZID=Europe/Berlin:20260309T090000\n"
+        b"DTSTART;TZID=Europe/Berlin:20260309T090000\nSTATUS:CANCELLED\nEND:VEVENT\n"
+        b"END:VCALENDAR\n"
+    )
     series, cancelled = parse(data)
     assert series.item.task.exdates == [dt.date(2026, 3, 9)]
     assert isinstance(cancelled, Rejected) and cancelled.line == 8
@@ -311,13 +311,13 @@ def test_cancelled_occurrence_is_taken_out_of_its_series() -> None:
 
 def test_series_that_ended_is_one_interaction_and_count_is_kept_right() -> None:
     data = (
-        "BEGIN:VCALENDAR\n"
-        "BEGIN:VEVENT\nUID:over\nSUMMARY:Done series\nDTSTART:20260105T090000Z\n"
-        "RRULE:FREQ=WEEKLY;COUNT=3\nEND:VEVENT\n"
-        "BEGIN:VEVENT\nUID:going\nSUMMARY:Still going\nDTSTART:20260105T090000Z\n"
-        "RRULE:FREQ=WEEKLY;COUNT=10\nEXDATE:20260302T090000Z\nEND:VEVENT\n"
-        "END:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\n"
+        b"BEGIN:VEVENT\nUID:over\nSUMMARY:Done series\nDTSTART:20260105T090000Z\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=3\nEND:VEVENT\n"
+        b"BEGIN:VEVENT\nUID:going\nSUMMARY:Still going\nDTSTART:20260105T090000Z\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=10\nEXDATE:20260302T090000Z\nEND:VEVENT\n"
+        b"END:VCALENDAR\n"
+    )
     over, going = parse(data)
     assert isinstance(over.item, EventRecord)
     assert over.item.interaction.occurred_at == dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
@@ -330,11 +330,11 @@ def test_series_that_ended_is_one_interaction_and_count_is_kept_right() -> None:
 
 def test_floating_times_use_x_wr_timezone_and_now_zone() -> None:
     data = (
-        "BEGIN:VCALENDAR\nX-WR-TIMEZONE:Europe/Berlin\n"
-        "BEGIN:VTODO\nUID:a\nSUMMARY:A\nDUE:20260302T090000\nEND:VTODO\nEND:VCALENDAR\n"
-        "BEGIN:VCALENDAR\n"
-        "BEGIN:VEVENT\nUID:b\nSUMMARY:B\nDTSTART:20260301T123000\nEND:VEVENT\nEND:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\nX-WR-TIMEZONE:Europe/Berlin\n"
+        b"BEGIN:VTODO\nUID:a\nSUMMARY:A\nDUE:20260302T090000\nEND:VTODO\nEND:VCALENDAR\n"
+        b"BEGIN:VCALENDAR\n"
+        b"BEGIN:VEVENT\nUID:b\nSUMMARY:B\nDTSTART:20260301T123000\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
     a, b = parse(data)
     assert a.item.task.timezone == "Europe/Berlin"
     # 12:30 floating, read in now's zone (UTC): over by 12:45
@@ -345,10 +345,10 @@ def test_floating_times_use_x_wr_timezone_and_now_zone() -> None:
 
 def test_utc_exdate_of_a_zoned_series_is_its_local_day() -> None:
     data = (
-        "BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:x\nSUMMARY:Late call\n"
-        "DUE;TZID=America/Los_Angeles:20260302T200000\nRRULE:FREQ=DAILY\n"
-        "EXDATE:20260304T040000Z\nEND:VTODO\nEND:VCALENDAR\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:x\nSUMMARY:Late call\n"
+        b"DUE;TZID=America/Los_Angeles:20260302T200000\nRRULE:FREQ=DAILY\n"
+        b"EXDATE:20260304T040000Z\nEND:VTODO\nEND:VCALENDAR\n"
+    )
     [result] = parse(data)
     assert result.item.task.exdates == [dt.date(2026, 3, 3)]
 
