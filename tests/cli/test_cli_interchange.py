@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,43 @@ def test_mutt_query(sqlite_target: str) -> None:
     lines = result.stdout.splitlines()
     assert lines[1] == "ada@example.com\tAda Lovelace\tAnalytical Engines"
     assert cli(sqlite_target, "email", "--mutt-query", "nobody").exit_code == 1
+
+
+def _hostile() -> dict[str, bytes]:
+    nested = b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Outer\r\n"
+    for _ in range(300):
+        nested += b"AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Inner\r\n"
+    nested += b"END:VCARD\r\n" * 301
+    return {
+        "random-bytes": random.Random(3).randbytes(20_000),
+        "truncated-card": b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Half\r\nEMAIL:half@exa",
+        "5mb-line": b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long\r\nNOTE:"
+        + b"x" * 5_000_000
+        + b"\r\nEND:VCARD\r\n",
+        "nested-agent": nested,
+        "invalid-utf8": b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:M\xfcller \xff\xfe\r\nEND:VCARD\r\n",
+        "ragged-csv": b"First Name,Last Name,E-mail 1 - Value\r\nAda,Lovelace,ada@example.com\r\n"
+        b'Bob,Smith,bob@example.com,extra,cells\r\n"Unclosed,Quote,x@example.com\r\n',
+        "ical-garbage": b"BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nDUE:2026-02-30\r\nSUMMARY:x\r\n",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_hostile()))
+def test_hostile_input_never_shows_a_traceback_or_half_writes(
+    sqlite_target: str, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / f"{name}.in"
+    path.write_bytes(_hostile()[name])
+    result = cli(sqlite_target, "import", str(path), "--json")
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 6), result.stderr
+    if result.exit_code == 6:
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert json.loads(ok(sqlite_target, "history", "--json").stdout) == []
+    else:
+        report = json.loads(result.stdout)
+        landed = len(json.loads(ok(sqlite_target, "contact", "list", "--json").stdout))
+        landed += len(json.loads(ok(sqlite_target, "task", "list", "--json").stdout))
+        assert landed == report["added"] + report["tasks_added"]
+        if report["rejected"]:
+            assert Path(report["rejects_file"]).exists()
