@@ -62,6 +62,7 @@ _CJK_RE = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # Combining Diacritical Marks
 _CJK_SPLIT = re.compile(f"({_CJK_RE.pattern})")
+_CJK_RUNS = re.compile(f"({_CJK_RE.pattern}+)")
 
 
 def _fold_plain(run: str) -> str:
@@ -91,25 +92,22 @@ def fold(text: str) -> str:
         return text.lower()
     text = unicodedata.normalize("NFKC", text)
     if not _CJK_RE.search(text):
-        # Most text is Latin with accents: decomposed and stripped of the common combining
-        # marks it is plain ASCII, and that needs none of the general path's steps.
-        plain = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
-        if plain.isascii():
-            return plain.lower()
-        return _fold_plain(text)
-    parts: list[str] = []
-    start = 0
-    run_is_cjk = False
-    for i, ch in enumerate(text):
-        ch_is_cjk = is_cjk(ch)
-        if i and ch_is_cjk != run_is_cjk:
-            run = text[start:i]
-            parts.append(run if run_is_cjk else _fold_plain(run))
-            start = i
-        run_is_cjk = ch_is_cjk
-    run = text[start:]
-    parts.append(run if run_is_cjk else _fold_plain(run))
-    return "".join(parts)
+        return _fold_run(text)
+    # CJK runs stay as they are; the text between them is folded.
+    return "".join(
+        piece if index % 2 else _fold_run(piece)
+        for index, piece in enumerate(_CJK_RUNS.split(text))
+    )
+
+
+def _fold_run(run: str) -> str:
+    """Fold NFKC text that holds no CJK character."""
+    # Most text is Latin with accents: decomposed and stripped of the common combining marks
+    # it is plain ASCII, and that needs none of the general path's steps.
+    plain = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", run))
+    if plain.isascii():
+        return plain.lower()
+    return _fold_plain(run)
 
 
 def search_tokens(text: str) -> list[str]:

@@ -332,7 +332,12 @@ class WriteSession(Reader):
             {"contact_id": cid, "doc": search.build_doc(*search_parts(c, bodies))}
             for cid, c, bodies in zip(ids, contacts, notes, strict=True)
         ]
-        self._bulk("contact_search", docs)
+        search.bulk_insert_docs(
+            self.dialect,
+            self.conn.exec_driver_sql,
+            lambda: self._bulk("contact_search", docs),
+            ids,
+        )
         return ids
 
     def delete_contact(self, contact_id: int) -> None:
