@@ -519,6 +519,9 @@ class _Run:
         self.report.added += len(ids)
         self.pending.clear()
         self.pending_keys.clear()
+        # Write the journal as we go: a 100k-record import would otherwise hold 100k entries.
+        self.ch.w.add_journal(self.ch.entries)
+        self.ch.entries.clear()
 
     # ------------------------------------------------------------------ tasks and events
     def _activity(self, item: Any, line: int, prefix: str) -> None:
