@@ -60,7 +60,7 @@ class AccountRow(SQLModel, table=True):
     industry: str = Field(default="", max_length=200)
     owner_id: int | None = _fk("users.id", ondelete="SET NULL", nullable=True)
     source: str = Field(default="", max_length=200)
-    batch_id: int | None = _fk("import_batches.id", ondelete="SET NULL", nullable=True)
+    batch_id: int | None = _fk("import_batches.id", ondelete="SET NULL", nullable=True, index=False)
     collected_at: dt.datetime | None = None
     purpose: str = Field(default="", max_length=500)
     legal_basis: str = Field(default="", max_length=100)
@@ -84,7 +84,7 @@ class ContactRow(SQLModel, table=True):
     family_name: str = Field(default="", max_length=300)
     suffix: str = Field(default="", max_length=100)
     display_name: str = Field(max_length=1000)
-    sort_key: str = Field(max_length=1000, index=True)  # folded display name
+    sort_key: str = Field(max_length=1000)  # folded display name (see ix_contacts_alive_sort)
     name_key: str = _text()  # folded names and nickname, for name: filters and references
     nickname: str = Field(default="", max_length=300)
     title: str = Field(default="", max_length=500)
@@ -98,7 +98,7 @@ class ContactRow(SQLModel, table=True):
     owner_id: int | None = _fk("users.id", ondelete="SET NULL", nullable=True)
     photo: str | None = _text(nullable=True)
     source: str = Field(default="", max_length=200)
-    batch_id: int | None = _fk("import_batches.id", ondelete="SET NULL", nullable=True)
+    batch_id: int | None = _fk("import_batches.id", ondelete="SET NULL", nullable=True, index=False)
     collected_at: dt.datetime | None = None
     purpose: str = Field(default="", max_length=500)
     legal_basis: str = Field(default="", max_length=100)
@@ -137,7 +137,7 @@ class ContactAddressRow(SQLModel, table=True):
     position: int = 0
     street: str = _text()
     locality: str = Field(default="", max_length=300)
-    locality_key: str = Field(default="", max_length=300, index=True)
+    locality_key: str = Field(default="", max_length=300)  # matched with LIKE '%…%'; no index
     region: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=50)
     country: str = Field(default="", max_length=300)

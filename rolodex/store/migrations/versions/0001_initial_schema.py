@@ -98,7 +98,6 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_accounts_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_deleted_at"), ["deleted_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_domain"), ["domain"], unique=False)
         batch_op.create_index(batch_op.f("ix_accounts_name_key"), ["name_key"], unique=False)
@@ -199,10 +198,8 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_contacts_alive_sort", ["deleted_at", "sort_key", "id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_contacts_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_birthday_md"), ["birthday_md"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_contacts_sort_key"), ["sort_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_stage"), ["stage"], unique=False)
 
     op.create_table(
@@ -237,9 +234,6 @@ def upgrade() -> None:
     with op.batch_alter_table("contact_addresses", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_contact_addresses_contact_id"), ["contact_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_contact_addresses_locality_key"), ["locality_key"], unique=False
         )
 
     op.create_table(
@@ -570,17 +564,14 @@ def downgrade() -> None:
 
     op.drop_table("contact_emails")
     with op.batch_alter_table("contact_addresses", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_contact_addresses_locality_key"))
         batch_op.drop_index(batch_op.f("ix_contact_addresses_contact_id"))
 
     op.drop_table("contact_addresses")
     op.drop_table("consents")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_stage"))
-        batch_op.drop_index(batch_op.f("ix_contacts_sort_key"))
         batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_birthday_md"))
-        batch_op.drop_index(batch_op.f("ix_contacts_batch_id"))
         batch_op.drop_index("ix_contacts_alive_sort")
         batch_op.drop_index(batch_op.f("ix_contacts_account_id"))
 
@@ -603,7 +594,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_accounts_name_key"))
         batch_op.drop_index(batch_op.f("ix_accounts_domain"))
         batch_op.drop_index(batch_op.f("ix_accounts_deleted_at"))
-        batch_op.drop_index(batch_op.f("ix_accounts_batch_id"))
 
     op.drop_table("accounts")
     op.drop_table("users")
