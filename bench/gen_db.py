@@ -55,7 +55,7 @@ from rolodex.store.sql import sqlite_param
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # Bumped whenever the generated data changes, so cached databases are rebuilt.
-GEN_VERSION = 3
+GEN_VERSION = 4
 NAMES_ENV = "BENCH_GEN_CONTACTS"
 BATCH = 2000  # contacts per chunk of work (part of the data's definition: keep)
 UTC = dt.UTC
