@@ -20,7 +20,10 @@ from hypothesis import HealthCheck, settings
 # Examples are timed by wall clock; on a loaded two-core CI machine a slow example is not a
 # failure. Property tests still bound their own sizes.
 settings.register_profile("rolodex", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("rolodex")
+# CI runs the same examples every time, so a red build is a change, not a lucky draw; developers
+# explore new examples on every run.
+settings.register_profile("ci", parent=settings.get_profile("rolodex"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "rolodex")
 
 PG_URL = os.environ.get("ROLODEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, object] = {}

@@ -601,7 +601,10 @@ def test_daily_and_weekly_follow_due(due: date) -> None:
 
 
 @PROPERTY
-@given(st.dates(max_value=date(9000, 1, 1)), st.integers(min_value=-400, max_value=4000))
+@given(
+    st.dates(min_value=date(2, 1, 1), max_value=date(9000, 1, 1)),
+    st.integers(min_value=-400, max_value=4000),
+)
 def test_next_occurrence_is_after_due_and_not_before_today(due: date, late: int) -> None:
     today = due + timedelta(days=late)
     following = next_occurrence("FREQ=WEEKLY;BYDAY=MO,TH", due, today=today)
