@@ -50,6 +50,7 @@ from rolodex.core.models import (
 )
 from rolodex.core.text import fold
 from rolodex.store import migrate
+from rolodex.store.reader import search_parts
 from rolodex.store.sql import sqlite_param
 
 HERE = Path(__file__).resolve().parent
@@ -288,20 +289,8 @@ def _chunk(job: tuple[int, int, int, dt.date]) -> bytes:
         if notes:
             stamp = sqlite_param(rev)
             out.add("notes", NOTE_COLS, [(cid, 1, notes[0], False, stamp, stamp)])
-        # The same parts, in the same order, as Reader.search_docs.
-        parts = [
-            c.display_name,
-            c.given_name,
-            c.family_name,
-            c.additional_name,
-            c.nickname,
-            c.title,
-            c.account or "",
-            *c.tags,
-            *(e.address for e in c.emails),
-            *notes,
-        ]
-        doc = build_doc(parts, [(p.number, p.e164) for p in c.phones])
+        # The same document Rolodex writes for this contact.
+        doc = build_doc(*search_parts(c, notes))
         out.add("contact_search", ("contact_id", "doc"), [(cid, doc)])
     count = stop - start
     out.add("tasks", TASK_COLS, _tasks(rng, 3 * count, names, n_accounts, today))
