@@ -48,20 +48,25 @@ def _pg_available() -> str | None:
     return _pg_state["reason"]  # type: ignore[return-value]
 
 
+def isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
+    """A private HOME and XDG directories, no ROLODEX_* settings but a fixed user and region."""
+    for key in list(os.environ):
+        if key.startswith("ROLODEX_"):
+            mp.delenv(key)
+    mp.setenv("HOME", str(home))
+    mp.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    mp.setenv("ROLODEX_USER", "tester")
+    mp.setenv("ROLODEX_REGION", "GB")
+    mp.delenv("NO_COLOR", raising=False)
+    mp.setenv("COLUMNS", "120")
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    for key in list(os.environ):
-        if key.startswith("ROLODEX_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("ROLODEX_USER", "tester")
-    monkeypatch.setenv("ROLODEX_REGION", "GB")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("COLUMNS", "120")
+    isolate(monkeypatch, home)
     return home
 
 

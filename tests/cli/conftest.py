@@ -8,10 +8,8 @@ writes fails its own test and resets the baseline for the next one.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,23 +36,11 @@ class Seeded:
         assert now["history"] == before["history"], "something was journalled"
 
 
-def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
-    """The same isolation as the autouse ``isolated_env`` fixture, for module-scoped setup."""
-    for key in list(os.environ):
-        if key.startswith("ROLODEX_"):
-            mp.delenv(key)
-    mp.setenv("HOME", str(home))
-    mp.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    mp.setenv("ROLODEX_USER", "tester")
-    mp.setenv("ROLODEX_REGION", "GB")
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Seeded]:
-    from tests.conftest import _pg_schema_url
+    from tests.conftest import _pg_schema_url, isolate
 
     base = tmp_path_factory.mktemp("seeded")
     home = base / "home"
@@ -63,7 +49,7 @@ def seeded(
     target = next(schema) if schema is not None else str(base / "rolodex.db")
     try:
         with pytest.MonkeyPatch.context() as mp:
-            _isolate(mp, home)
+            isolate(mp, home)
             ada = add_contact(target, *ADA)
             byron = add_contact(target, "Ada Byron", "--email", "byron@example.com")
             ok(target, "contact", "add", "Charles Babbage", "--email", "cb@example.com")
