@@ -67,6 +67,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     isolate(monkeypatch, home)
+    monkeypatch.chdir(tmp_path)  # files written "next to the cwd" (stdin rejects) stay in tmp
     return home
 
 

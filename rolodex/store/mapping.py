@@ -3,123 +3,163 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from rolodex.core.models import Account, Contact, Deal, Interaction, Note, Task
 from rolodex.core.text import digits, fold
 
+# The columns of ``contacts`` after ``id`` and ``account_id``, in the order ``contact_values``
+# gives them; and those of the child tables after ``contact_id``.
+CONTACT_COLUMNS = (
+    "uid",
+    "prefix",
+    "given_name",
+    "additional_name",
+    "family_name",
+    "suffix",
+    "display_name",
+    "sort_key",
+    "name_key",
+    "nickname",
+    "title",
+    "title_key",
+    "role",
+    "birthday",
+    "birthday_md",
+    "anniversary",
+    "stage",
+    "owner_id",
+    "photo",
+    "source",
+    "batch_id",
+    "collected_at",
+    "purpose",
+    "legal_basis",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+CHILD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contact_emails": ("position", "address", "address_key", "label", "preferred"),
+    "contact_phones": ("position", "number", "e164", "digits", "label", "preferred"),
+    "contact_addresses": (
+        "position",
+        "street",
+        "locality",
+        "locality_key",
+        "region",
+        "postal_code",
+        "country",
+        "country_key",
+        "po_box",
+        "extended",
+        "label",
+        "preferred",
+    ),
+    "contact_urls": ("position", "url", "label", "preferred"),
+    "contact_socials": ("position", "service", "handle"),
+    "custom_fields": ("name", "value"),
+    "vcard_extras": ("position", "line"),
+    "consents": ("channel", "granted", "at", "note"),
+}
+CHILD_TABLES = tuple(CHILD_COLUMNS)
 
-def contact_row(c: Contact, now: dt.datetime) -> dict[str, Any]:
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def contact_values(c: Contact, now: Any, ts: Callable[[Any], Any] = _same) -> tuple:
+    """The ``CONTACT_COLUMNS`` of a contact; ``ts`` converts timestamps for the driver and
+    ``now`` (already converted) stands in for those not set."""
     names = " ".join(
         p for p in (c.display_name, c.given_name, c.additional_name, c.family_name, c.nickname) if p
     )
-    return {
-        "uid": c.uid,
-        "prefix": c.prefix,
-        "given_name": c.given_name,
-        "additional_name": c.additional_name,
-        "family_name": c.family_name,
-        "suffix": c.suffix,
-        "display_name": c.display_name,
-        "sort_key": fold(c.display_name),
-        "name_key": fold(names),
-        "nickname": c.nickname,
-        "title": c.title,
-        "title_key": fold(c.title),
-        "role": c.role,
-        "account_id": c.account_id,
-        "birthday": c.birthday.isoformat() if c.birthday else None,
-        "birthday_md": f"{c.birthday.month:02d}-{c.birthday.day:02d}" if c.birthday else None,
-        "anniversary": c.anniversary.isoformat() if c.anniversary else None,
-        "stage": c.stage,
-        "owner_id": c.owner_id,
-        "photo": c.photo,
-        "source": c.provenance.source,
-        "batch_id": c.provenance.batch_id,
-        "collected_at": c.provenance.collected_at,
-        "purpose": c.provenance.purpose,
-        "legal_basis": c.provenance.legal_basis,
-        "created_at": c.created_at or now,
-        "updated_at": c.updated_at or now,
-        "deleted_at": c.deleted_at,
-    }
+    pv = c.provenance
+    b = c.birthday
+    return (
+        c.uid,
+        c.prefix,
+        c.given_name,
+        c.additional_name,
+        c.family_name,
+        c.suffix,
+        c.display_name,
+        fold(c.display_name),
+        fold(names),
+        c.nickname,
+        c.title,
+        fold(c.title) if c.title else "",
+        c.role,
+        b.isoformat() if b else None,
+        f"{b.month:02d}-{b.day:02d}" if b else None,
+        c.anniversary.isoformat() if c.anniversary else None,
+        c.stage,
+        c.owner_id,
+        c.photo,
+        pv.source,
+        pv.batch_id,
+        ts(pv.collected_at) if pv.collected_at else None,
+        pv.purpose,
+        pv.legal_basis,
+        ts(c.created_at) if c.created_at else now,
+        ts(c.updated_at) if c.updated_at else now,
+        ts(c.deleted_at) if c.deleted_at else None,
+    )
+
+
+def contact_row(c: Contact, now: dt.datetime) -> dict[str, Any]:
+    row = dict(zip(CONTACT_COLUMNS, contact_values(c, now), strict=True))
+    row["account_id"] = c.account_id
+    return row
+
+
+def child_values(c: Contact, ts: Callable[[Any], Any] = _same) -> tuple[list[tuple], ...]:
+    """Rows of the child tables (``CHILD_TABLES`` order, ``CHILD_COLUMNS`` each, without
+    ``contact_id``); tags are handled by the writer."""
+    return (
+        [
+            (i, e.address, e.address.strip().lower(), e.label, e.preferred)
+            for i, e in enumerate(c.emails)
+        ],
+        [
+            (i, p.number, p.e164, digits(p.number), p.label, p.preferred)
+            for i, p in enumerate(c.phones)
+        ],
+        [
+            (
+                i,
+                a.street,
+                a.locality,
+                fold(a.locality) if a.locality else "",
+                a.region,
+                a.postal_code,
+                a.country,
+                fold(a.country) if a.country else "",
+                a.po_box,
+                a.extended,
+                a.label,
+                a.preferred,
+            )
+            for i, a in enumerate(c.addresses)
+        ],
+        [(i, u.url, u.label, u.preferred) for i, u in enumerate(c.urls)],
+        [(i, s.service, s.handle) for i, s in enumerate(c.socials)],
+        [(k, v) for k, v in c.custom.items()],
+        [(i, line) for i, line in enumerate(c.vcard_extra)],
+        [(k.channel, k.granted, ts(k.at) if k.at else None, k.note) for k in c.consents],
+    )
 
 
 def contact_children(c: Contact, contact_id: int) -> dict[str, list[dict[str, Any]]]:
     """Rows of the child tables, keyed by table name (tags are handled by the writer)."""
     return {
-        "contact_emails": [
-            {
-                "contact_id": contact_id,
-                "position": i,
-                "address": e.address,
-                "address_key": e.address.strip().lower(),
-                "label": e.label,
-                "preferred": e.preferred,
-            }
-            for i, e in enumerate(c.emails)
-        ],
-        "contact_phones": [
-            {
-                "contact_id": contact_id,
-                "position": i,
-                "number": p.number,
-                "e164": p.e164,
-                "digits": digits(p.number),
-                "label": p.label,
-                "preferred": p.preferred,
-            }
-            for i, p in enumerate(c.phones)
-        ],
-        "contact_addresses": [
-            {
-                "contact_id": contact_id,
-                "position": i,
-                "street": a.street,
-                "locality": a.locality,
-                "locality_key": fold(a.locality),
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-                "country_key": fold(a.country),
-                "po_box": a.po_box,
-                "extended": a.extended,
-                "label": a.label,
-                "preferred": a.preferred,
-            }
-            for i, a in enumerate(c.addresses)
-        ],
-        "contact_urls": [
-            {
-                "contact_id": contact_id,
-                "position": i,
-                "url": u.url,
-                "label": u.label,
-                "preferred": u.preferred,
-            }
-            for i, u in enumerate(c.urls)
-        ],
-        "contact_socials": [
-            {"contact_id": contact_id, "position": i, "service": s.service, "handle": s.handle}
-            for i, s in enumerate(c.socials)
-        ],
-        "custom_fields": [
-            {"contact_id": contact_id, "name": k, "value": v} for k, v in c.custom.items()
-        ],
-        "vcard_extras": [
-            {"contact_id": contact_id, "position": i, "line": line}
-            for i, line in enumerate(c.vcard_extra)
-        ],
-        "consents": [
-            {
-                "contact_id": contact_id,
-                "channel": k.channel,
-                "granted": k.granted,
-                "at": k.at,
-                "note": k.note,
-            }
-            for k in c.consents
-        ],
+        table: [
+            {"contact_id": contact_id, **dict(zip(CHILD_COLUMNS[table], row, strict=True))}
+            for row in rows
+        ]
+        for table, rows in zip(CHILD_TABLES, child_values(c), strict=True)
     }
 
 

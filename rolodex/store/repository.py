@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from rolodex.core.text import fold
 from rolodex.errors import StoreError
 from rolodex.store import migrate, search
 from rolodex.store.engine import connect_sqlite, create_engine, ensure_sqlite_file, sqlite_path
+from rolodex.store.mapping import CHILD_COLUMNS, CHILD_TABLES, CONTACT_COLUMNS
 from rolodex.store.reader import Reader, search_parts
 from rolodex.store.sql import SAExecutor, SqliteExecutor, chunks, sqlite_param
 
@@ -155,6 +156,52 @@ _CONTACT_CHILDREN = (
 )
 
 
+# uid, account name, the CONTACT_COLUMNS values, the child rows (CHILD_TABLES order), tags,
+# notes, search document.
+PackedContact = tuple[str, str, tuple, tuple, list, list, str]
+
+
+class _Packer:
+    """Contacts -> ``PackedContact``; a plain object so that a forked process can use it."""
+
+    def __init__(self, dialect: str, now: dt.datetime) -> None:
+        self.ts: Callable[[Any], Any] = sqlite_param if dialect == "sqlite" else _same
+        self.now = self.ts(now)
+
+    def __call__(self, c: Contact, notes: Sequence[str]) -> PackedContact:
+        from rolodex.store.mapping import child_values, contact_values
+
+        bodies = [n for n in notes if n.strip()]
+        return (
+            c.uid,
+            c.account or "",
+            contact_values(c, self.now, self.ts),
+            child_values(c, self.ts),
+            list(c.tags),
+            bodies,
+            search.build_doc(*search_parts(c, bodies)),
+        )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_JOURNAL_COLUMNS = (
+    "group_id",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "contact_id",
+    "summary",
+    "before",
+    "after",
+    "undone",
+)
+
+
 class WriteSession(Reader):
     """Reads and writes inside one transaction. The search index of every contact touched is
     rebuilt once, when the session finishes."""
@@ -168,6 +215,8 @@ class WriteSession(Reader):
         self.t = tables.metadata.tables
         self._dirty: set[int] = set()
         self._tags_changed = False
+        self._tag_cache: dict[str, int] = {}
+        self._bulk_ready = False
 
     # ------------------------------------------------------------------ helpers
     def _insert(self, table: str, row: dict[str, Any]) -> int:
@@ -198,38 +247,6 @@ class WriteSession(Reader):
             self.conn.execute(sa.delete(t).where(t.c[key] == owner_id))
             if rows:
                 self.conn.execute(sa.insert(t), rows)
-
-    def _bulk(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert many rows through the driver's executemany: an import's hot path, where
-        SQLAlchemy's per-row parameter processing would cost more than SQLite's work. Values
-        are converted the way the column types would (timestamps to UTC, in SQLAlchemy's
-        text form on SQLite)."""
-        if not rows:
-            return
-        columns = list(rows[0])
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        if self.dialect == "sqlite":
-            marks = ", ".join("?" for _ in columns)
-            # Only date and time columns need converting: the table says which they are.
-            timed = {c for c in columns if self._is_time_column(table, c)}
-            if timed:
-                data = [
-                    tuple(sqlite_param(row[c]) if c in timed else row[c] for c in columns)
-                    for row in rows
-                ]
-            else:
-                data = [tuple(row[c] for c in columns) for row in rows]
-        else:
-            marks = ", ".join("%s" for _ in columns)
-            data = [tuple(row[c] for c in columns) for row in rows]
-        self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', data)
-
-    def _is_time_column(self, table: str, column: str) -> bool:
-        import sqlalchemy as sa
-
-        kind = self.t[table].c[column].type
-        kind = getattr(kind, "impl", kind)  # sqlmodel's UTCDateTime decorates DateTime
-        return isinstance(kind, sa.DateTime | sa.Date | sa.Time)
 
     def _delete(self, table: str, obj_id: int) -> None:
         import sqlalchemy as sa
@@ -276,73 +293,112 @@ class WriteSession(Reader):
         """Add many new contacts at once (an import), with their notes (``notes[i]`` for
         ``contacts[i]``): a few multi-row statements per batch instead of a dozen per contact.
         Their search documents are written here too."""
-        import sqlalchemy as sa
-
-        from rolodex.store.mapping import contact_children, contact_row
-
-        if not contacts:
-            return []
-        if self.dialect == "sqlite":
-            # Index pages of random keys (UIDs, emails) are touched all over: give SQLite a
-            # cache that holds them (32 MB, this connection only) instead of the 2 MB default.
-            self.conn.exec_driver_sql("PRAGMA cache_size = -32768")
-        t = self.t["contacts"]
-        # One multi-row insert, then the ids by UID (unique): RETURNING in parameter order
-        # would make SQLAlchemy insert row by row on SQLite.
-        self._bulk("contacts", [contact_row(c, self.now) for c in contacts])
-        by_uid: dict[str, int] = {}
-        for part in chunks([c.uid for c in contacts]):
-            by_uid.update(
-                (uid, cid)
-                for cid, uid in self.conn.execute(
-                    sa.select(t.c.id, t.c.uid).where(t.c.uid.in_(part))
-                )
-            )
-        ids = [by_uid[c.uid] for c in contacts]
-        children: dict[str, list[dict[str, Any]]] = {}
-        tag_rows: list[dict[str, Any]] = []
-        names = {fold(tag): tag for c in contacts for tag in c.tags}
-        tag_id = dict(zip(names, self.tag_ids(list(names.values())), strict=True))
-        for cid, c in zip(ids, contacts, strict=True):
+        pack = self.contact_packer()
+        notes = list(notes) or [()] * len(contacts)
+        packed = [pack(c, n) for c, n in zip(contacts, notes, strict=True)]
+        ids = self.insert_packed(packed, [c.account_id for c in contacts])
+        for c, cid in zip(contacts, ids, strict=True):
             c.id = cid
-            for table, rows in contact_children(c, cid).items():
-                children.setdefault(table, []).extend(rows)
+        return ids
+
+    def contact_packer(self) -> Callable[[Contact, Sequence[str]], PackedContact]:
+        """A function that turns a new contact and its notes into what ``insert_packed``
+        stores: rows ready for the driver and the search document. It uses no connection,
+        so it may run in another process while this session writes."""
+        return _Packer(self.dialect, self.now)
+
+    def insert_packed(
+        self, packed: Sequence[PackedContact], account_ids: Sequence[int | None]
+    ) -> list[int]:
+        """Store packed new contacts (``account_ids[i]`` for ``packed[i]``); their ids."""
+        if not packed:
+            return []
+        sqlite = self.dialect == "sqlite"
+        if sqlite:
+            # Index pages of random keys (UIDs, emails) are touched all over: give SQLite a
+            # cache that holds them (64 MB, this connection only) instead of the 2 MB default.
+            if not self._bulk_ready:
+                self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+                self._bulk_ready = True
+            # The write lock is held from BEGIN IMMEDIATE: nobody else can take these ids.
+            first = 1 + int(
+                self.conn.exec_driver_sql(
+                    "SELECT max(coalesce((SELECT max(id) FROM contacts), 0), "
+                    "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0))"
+                ).scalar()
+            )
+            ids = list(range(first, first + len(packed)))
+            self._rows(
+                "contacts",
+                ("id", "account_id", *CONTACT_COLUMNS),
+                [(cid, aid, *p[2]) for cid, aid, p in zip(ids, account_ids, packed, strict=True)],
+            )
+        else:
+            import sqlalchemy as sa
+
+            # One multi-row insert, then the ids by UID (unique).
+            self._rows(
+                "contacts",
+                ("account_id", *CONTACT_COLUMNS),
+                [(aid, *p[2]) for aid, p in zip(account_ids, packed, strict=True)],
+            )
+            t = self.t["contacts"]
+            by_uid: dict[str, int] = {}
+            for part in chunks([p[0] for p in packed]):
+                by_uid.update(
+                    (uid, cid)
+                    for cid, uid in self.conn.execute(
+                        sa.select(t.c.id, t.c.uid).where(t.c.uid.in_(part))
+                    )
+                )
+            ids = [by_uid[p[0]] for p in packed]
+        for k, table in enumerate(CHILD_TABLES):
+            rows = [
+                (cid, *r) for cid, p in zip(ids, packed, strict=True) if p[3][k] for r in p[3][k]
+            ]
+            if rows:
+                self._rows(table, ("contact_id", *CHILD_COLUMNS[table]), rows)
+        names = {fold(tag): tag for p in packed for tag in p[4]}
+        missing = [name for key, name in names.items() if key not in self._tag_cache]
+        if missing:
+            self._tag_cache.update(
+                zip((fold(n) for n in missing), self.tag_ids(missing), strict=True)
+            )
+        tag_rows = []
+        for cid, p in zip(ids, packed, strict=True):
             seen: set[int] = set()
-            for position, tag in enumerate(c.tags):
-                tid = tag_id[fold(tag)]
+            for position, tag in enumerate(p[4]):
+                tid = self._tag_cache[fold(tag)]
                 if tid not in seen:
                     seen.add(tid)
-                    tag_rows.append({"contact_id": cid, "tag_id": tid, "position": position})
-        for table, rows in children.items():
-            self._bulk(table, rows)
-        self._bulk("contact_tags", tag_rows)
-        notes = list(notes) or [()] * len(contacts)
+                    tag_rows.append((cid, tid, position))
+        if tag_rows:
+            self._rows("contact_tags", ("contact_id", "tag_id", "position"), tag_rows)
+        now = sqlite_param(self.now) if sqlite else self.now
         note_rows = [
-            {
-                "contact_id": cid,
-                "account_id": None,
-                "deal_id": None,
-                "author_id": None,
-                "body": body,
-                "pinned": False,
-                "created_at": self.now,
-                "updated_at": self.now,
-            }
-            for cid, bodies in zip(ids, notes, strict=True)
-            for body in bodies
+            (cid, body, False, now, now)
+            for cid, p in zip(ids, packed, strict=True)
+            for body in p[5]
         ]
-        self._bulk("notes", note_rows)
-        docs = [
-            {"contact_id": cid, "doc": search.build_doc(*search_parts(c, bodies))}
-            for cid, c, bodies in zip(ids, contacts, notes, strict=True)
-        ]
+        if note_rows:
+            self._rows(
+                "notes", ("contact_id", "body", "pinned", "created_at", "updated_at"), note_rows
+            )
+        docs = [(cid, p[6]) for cid, p in zip(ids, packed, strict=True)]
         search.bulk_insert_docs(
             self.dialect,
             self.conn.exec_driver_sql,
-            lambda: self._bulk("contact_search", docs),
+            lambda: self._rows("contact_search", ("contact_id", "doc"), docs),
             ids,
         )
         return ids
+
+    def _rows(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+        """Insert rows already in the driver's form through its executemany."""
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        marks = ", ".join(mark for _ in columns)
+        self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
 
     def delete_contact(self, contact_id: int) -> None:
         """Remove a contact for good (its child rows and search document go with it)."""
@@ -436,28 +492,28 @@ class WriteSession(Reader):
 
     # ------------------------------------------------------------------ journal
     def add_journal(self, entries: Sequence[JournalEntry]) -> None:
-
         if not entries:
             return
+        ts = sqlite_param if self.dialect == "sqlite" else _same
+        now = ts(self.now)
+        dumps = json.dumps
         rows = [
-            {
-                "group_id": e.group_id,
-                "at": e.at or self.now,
-                "actor": e.user,
-                "action": e.action,
-                "entity": e.entity,
-                "entity_id": e.entity_id,
-                "contact_id": e.contact_id,
-                "summary": e.summary,
-                "before": json.dumps(e.before, ensure_ascii=False)
-                if e.before is not None
-                else None,
-                "after": json.dumps(e.after, ensure_ascii=False) if e.after is not None else None,
-                "undone": e.undone,
-            }
+            (
+                e.group_id,
+                ts(e.at) if e.at is not None and e.at is not self.now else now,
+                e.user,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.contact_id,
+                e.summary,
+                dumps(e.before, ensure_ascii=False) if e.before is not None else None,
+                dumps(e.after, ensure_ascii=False) if e.after is not None else None,
+                e.undone,
+            )
             for e in entries
         ]
-        self._bulk("journal", rows)
+        self._rows("journal", _JOURNAL_COLUMNS, rows)
 
     def mark_undone(self, group_id: str) -> None:
         import sqlalchemy as sa
