@@ -33,14 +33,14 @@ from rolodex.core.models import (
     task_snapshot,
 )
 from rolodex.core.text import digits, fold
-from rolodex.errors import BadInput, NotFound, UsageError
+from rolodex.errors import BadInput, NotFound, StoreError, UsageError
 
 if TYPE_CHECKING:
     from rolodex.core.service import Change, Rolodex
-    from rolodex.importers.base import Rejected
 
 FORMATS = ("vcard", "csv", "ical")
 CHUNK = 1000
+PARALLEL_FROM = 2 * 1024 * 1024  # bytes of input from which a second process reads it
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -172,7 +172,10 @@ class ImportService:
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         write_rejects: bool = True,
+        parallel: bool | None = None,
     ) -> ImportReport:
+        """Import ``sources`` in one transaction. Large single files are read in a second
+        process while this one writes (``parallel``; by default from ``PARALLEL_FROM`` bytes)."""
         if fmt is not None and fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
         formats = [fmt or detect_format(s.data, s.name) for s in sources]
@@ -181,11 +184,11 @@ class ImportService:
         report = ImportReport(
             source=name, format="+".join(sorted(kinds)), preset=preset or "", dry_run=dry_run
         )
-        raw_rejects: list[str] = []
         # Tens of thousands of small objects are made and dropped: the cyclic collector would
         # rescan them again and again (it halves the import rate) and has nothing to find.
         gc_was_on = gc.isenabled()
         gc.disable()
+        writer: _Writer | None = None
         try:
             with self.rx.change() as ch:
                 batch = ImportBatch(
@@ -198,13 +201,38 @@ class ImportService:
                 )
                 batch.id = ch.w.put_import_batch(batch)
                 report.batch_id = batch.id
-                run = _Run(self.rx, ch, report, batch.id, progress)
-                for source, f in zip(sources, formats, strict=True):
-                    records = _parse(
-                        f, source.data, preset=preset, mapping=mapping, now=self.rx.now()
+                writer = _Writer(self.rx, ch, report, batch.id)
+                matcher = _Matcher(
+                    self.rx.settings.region,
+                    ch.w.match_index(),
+                    ch.w.contact_packer(),
+                    writer.provenance(),
+                )
+                if parallel is None:
+                    parallel = (
+                        len(sources) == 1
+                        and formats[0] != "ical"
+                        and len(sources[0].data) >= PARALLEL_FROM
                     )
-                    run.consume(records, source.name, raw_rejects)
-                run.flush()
+                read = 0
+                for source, f in zip(sources, formats, strict=True):
+                    writer.source = source.name
+                    prefix = "" if report.source == source.name else f"{Path(source.name).name}: "
+                    args = (f, source.data, preset, mapping, self.rx.now(), prefix)
+                    events = (
+                        _worker_events(matcher, *args)
+                        if parallel and _can_fork()
+                        else _local_events(matcher, *args)
+                    )
+                    for event in events:
+                        if event[0] == "count":
+                            if progress is not None:
+                                progress(read + event[1])
+                        else:
+                            writer.handle(event)
+                    read += matcher.count
+                    matcher.count = 0
+                writer.finish()
                 if (
                     report.added
                     + report.updated
@@ -228,6 +256,7 @@ class ImportService:
         finally:
             if gc_was_on:
                 gc.enable()
+        raw_rejects = writer.raw_rejects if writer is not None else []
         if raw_rejects and write_rejects:
             target = rejects_path(
                 sources[0].name if len(sources) == 1 else name, formats[0], report.batch_id
@@ -274,67 +303,223 @@ def _summary(r: ImportReport) -> dict[str, Any]:
     }
 
 
-class _Run:
-    """The state of one import: what is stored already, and what is pending."""
+# What the matcher tells the writer, in input order:
+#   ("reject", line, reason, raw or None)    ("warn", line, message)
+#   ("add", packed contacts, display names)  the next new contacts, provisional ids in order
+#   ("update", contact id, contact, notes)   a record matching a stored or earlier contact
+#   ("same",)                                a record merged into a new contact of this batch
+#   ("account", account)                     an organisation record
+#   ("activity", item, contact id or None)   a task or event, linked by attendee email
+#   ("count", records read so far)
+# Contact ids below zero are provisional: -1 is the first contact this batch adds, -2 the next.
+Event = tuple[Any, ...]
+
+
+class _Matcher:
+    """Reads records: normalises them, matches them to stored contacts and to earlier records,
+    and packs new contacts for the store. It touches no connection, so it can run in another
+    process while the writer stores what it has sent."""
 
     def __init__(
         self,
-        rx: Rolodex,
-        ch: Change,
-        report: ImportReport,
-        batch_id: int,
-        progress: Callable[[int], None] | None,
+        region: str | None,
+        index: tuple[dict[str, int], dict[str, Any], dict[str, Any]],
+        pack: Callable[[Contact, list[str]], Any],
+        provenance: Provenance,
     ) -> None:
-        self.rx, self.ch, self.report, self.batch_id = rx, ch, report, batch_id
-        self.progress = progress
-        self.region = rx.settings.region
-        self.uids, self.emails, self.phones = ch.w.match_index()
-        self.accounts: dict[str, int | None] = {}
+        self.region = region
+        self.provenance = provenance
+        self.uids, self.emails, self.phones = index
+        self.pack = pack
         self.pending: list[tuple[Contact, list[str]]] = []
-        self.pending_keys: dict[str, int] = {}
-        self.count = 0
-        self.source = ""
+        self.pending_uids: dict[str, int] = {}  # UID -> index in pending
         self.claimed: set[int] = set()  # contacts a record of this batch matched or added
-        self.updates: list[tuple[int, Contact, list[str]]] = []
+        self.added = 0
+        self.count = 0
+        self.uid_pool: list[str] = []
 
-    # ------------------------------------------------------------------ records
-    def consume(self, records: Iterable[Any], source: str, raw_rejects: list[str]) -> None:
+    def events(self, records: Iterable[Any], prefix: str) -> Iterator[Event]:
         from rolodex.importers.base import AccountRecord, ContactRecord, Rejected
 
-        self.source = source
-        prefix = "" if self.report.source == source else f"{Path(source).name}: "
         for rec in records:
             self.count += 1
             if isinstance(rec, Rejected):
-                self._reject(rec, prefix, raw_rejects)
+                yield ("reject", rec.line, prefix + rec.reason, rec.raw)
                 continue
             for message in rec.warnings:
-                self.report.warnings.append(
-                    {"line": rec.line, "message": prefix + message, "source": source}
-                )
+                yield ("warn", rec.line, prefix + message)
             item = rec.item
             if isinstance(item, ContactRecord):
-                self._contact(item.contact, item.notes, rec.line, prefix)
+                yield from self._contact(item.contact, item.notes, rec.line, prefix)
             elif isinstance(item, AccountRecord):
-                self._account_record(item.account)
+                yield ("account", item.account)
             else:
-                self._activity(item, rec.line, prefix)
+                yield ("activity", item, self._linked(item))
             if len(self.pending) >= CHUNK:
-                self.flush()
-            if self.progress is not None and self.count % 200 == 0:
-                self.progress(self.count)
-        if self.progress is not None:
-            self.progress(self.count)
+                yield self.flush()
+            if self.count % 200 == 0:
+                yield ("count", self.count)
+        yield ("count", self.count)
 
-    def _reject(self, rec: Rejected, prefix: str, raw_rejects: list[str]) -> None:
-        self.report.rejected += 1
-        self.report.rejects.append(
-            {"line": rec.line, "reason": prefix + rec.reason, "source": self.source}
-        )
-        raw = rec.raw if rec.raw.endswith("\n") else rec.raw + "\n"
-        raw_rejects.append(raw)
+    def _linked(self, item: Any) -> int | None:
+        for address in getattr(item, "contact_emails", []):
+            cid = self.emails.get(address.lower())
+            if cid is not None:
+                return cid if type(cid) is int else cid[0]
+        return None
 
-    def _provenance(self) -> Provenance:
+    def _normalise(self, c: Contact, line: int, prefix: str) -> Iterator[Event]:
+        emails = []
+        for e in c.emails:
+            try:
+                e.address = normalize_email(e.address)
+                emails.append(e)
+            except UsageError:
+                yield (
+                    "warn",
+                    line,
+                    f"{prefix}dropped the email {e.address!r}: not an email address",
+                )
+        c.emails = emails
+        for p in c.phones:
+            if p.e164 is None and len(digits(p.number)) >= 3:
+                p.e164 = to_e164(p.number, self.region)
+        c.display_name = display_name_of(c)
+
+    def _match(self, c: Contact) -> tuple[int | None, str | None]:
+        """A stored contact's id, else the UID of a contact pending in this batch.
+
+        By UID first. Then by email, then by E.164 phone, against contacts no other record
+        of this input has matched. Records of one input are never matched with each other
+        but by UID: two rows that share an office email or a switchboard number are two
+        people (``rolodex duplicates`` finds the ones that are not)."""
+        if c.uid:
+            if c.uid in self.uids:
+                return self.uids[c.uid], None
+            if c.uid in self.pending_uids:
+                return None, c.uid
+        for e in c.emails:
+            cid = self._free(self.emails.get(e.address.lower()))
+            if cid is not None:
+                return cid, None
+        for p in c.phones:
+            cid = self._free(self.phones.get(p.e164)) if p.e164 else None
+            if cid is not None:
+                return cid, None
+        return None, None
+
+    def _free(self, found: int | list[int] | None) -> int | None:
+        """The first of the contacts found that no record of this input has matched yet."""
+        if found is None:
+            return None
+        if type(found) is int:
+            return None if found in self.claimed else found
+        return next((cid for cid in found if cid not in self.claimed), None)
+
+    def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> Iterator[Event]:
+        yield from self._normalise(c, line, prefix)
+        if not c.display_name:
+            yield ("reject", line, f"{prefix}no name, email or phone", None)
+            return
+        cid, pending_key = self._match(c)
+        if cid is not None:
+            self.claimed.add(cid)
+            yield ("update", cid, c, notes)
+            return
+        if pending_key is not None:  # the same UID twice in one input: one contact
+            first, first_notes = self.pending[self.pending_uids[pending_key]]
+            _merge_into(first, c)
+            if c.account:
+                first.account = c.account
+            first_notes.extend(n for n in notes if n not in first_notes)
+            yield ("same",)
+            return
+        c.id = None
+        p = self.provenance
+        c.provenance = Provenance(source=p.source, batch_id=p.batch_id, collected_at=p.collected_at)
+        if c.uid:
+            self.pending_uids[c.uid] = len(self.pending)
+        else:
+            c.uid = self._new_uid()
+        self.pending.append((c, list(notes)))
+
+    def _new_uid(self) -> str:
+        if not self.uid_pool:
+            import os
+            import uuid
+
+            # One read of the system's random source for many UUIDs (version 4, RFC 9562).
+            raw = os.urandom(16 * CHUNK)
+            self.uid_pool = [
+                str(uuid.UUID(bytes=raw[i : i + 16], version=4)) for i in range(0, len(raw), 16)
+            ]
+        return self.uid_pool.pop()
+
+    def flush(self) -> Event:
+        """The pending new contacts, packed; from now on they match as stored contacts."""
+        packed = [self.pack(c, notes) for c, notes in self.pending]
+        names = [c.display_name for c, _ in self.pending]
+        for c, _ in self.pending:
+            self.added += 1
+            cid = -self.added
+            self.claimed.add(cid)
+            self.uids[c.uid] = cid
+            for e in c.emails:  # for tasks and events of a later file to link to
+                self.emails.setdefault(e.address.lower(), cid)
+            for p in c.phones:
+                if p.e164:
+                    self.phones.setdefault(p.e164, cid)
+        self.pending.clear()
+        self.pending_uids.clear()
+        return ("add", packed, names)
+
+
+class _Writer:
+    """Stores what the matcher found, inside the import's one transaction."""
+
+    def __init__(self, rx: Rolodex, ch: Change, report: ImportReport, batch_id: int) -> None:
+        self.rx, self.ch, self.report, self.batch_id = rx, ch, report, batch_id
+        self.region = rx.settings.region
+        self.accounts: dict[str, int | None] = {}
+        self.new_ids: list[int] = []
+        self.updates: list[tuple[int, Contact, list[str]]] = []
+        self.raw_rejects: list[str] = []
+        self.source = ""
+
+    def handle(self, event: Event) -> None:
+        kind = event[0]
+        if kind == "add":
+            self._add(event[1], event[2])
+        elif kind == "warn":
+            self.report.warnings.append(
+                {"line": event[1], "message": event[2], "source": self.source}
+            )
+        elif kind == "reject":
+            self.report.rejected += 1
+            self.report.rejects.append(
+                {"line": event[1], "reason": event[2], "source": self.source}
+            )
+            raw = event[3]
+            if raw is not None:
+                self.raw_rejects.append(raw if raw.endswith("\n") else raw + "\n")
+        elif kind == "update":
+            incoming: Contact = event[2]
+            incoming.account_id = self._account_id(incoming.account)
+            self.updates.append((self._id(event[1]), incoming, event[3]))
+            if len(self.updates) >= CHUNK:
+                self._flush_updates()
+        elif kind == "same":
+            self.report.unchanged += 1
+        elif kind == "account":
+            self._account_record(event[1])
+        elif kind == "activity":
+            cid = event[2]
+            self._activity(event[1], None if cid is None else self._id(cid))
+
+    def _id(self, cid: int) -> int:
+        return cid if cid >= 0 else self.new_ids[-cid - 1]
+
+    def provenance(self) -> Provenance:
         return Provenance(
             source=f"import:{self.report.format}", batch_id=self.batch_id, collected_at=self.ch.now
         )
@@ -347,7 +532,7 @@ class _Run:
             found = self.ch.w.account_id_by_name(name)
             if found is None:
                 found = self.ch.w.put_account(
-                    Account(name=" ".join(name.split()), provenance=self._provenance())
+                    Account(name=" ".join(name.split()), provenance=self.provenance())
                 )
                 self.report.accounts_added += 1
                 self.ch.record("create", "account", found, f"import: added account {name}")
@@ -358,7 +543,7 @@ class _Run:
         key = fold(account.name)
         existing = self.ch.w.account_id_by_name(account.name)
         if existing is None:
-            account.provenance = self._provenance()
+            account.provenance = self.provenance()
             for p in account.phones:
                 p.e164 = p.e164 or to_e164(p.number, self.region)
             aid = self.ch.w.put_account(account)
@@ -369,89 +554,19 @@ class _Run:
             self.accounts[key] = existing
             self.report.unchanged += 1
 
-    def _normalise(self, c: Contact, line: int, prefix: str) -> None:
-        emails = []
-        for e in c.emails:
-            try:
-                e.address = normalize_email(e.address)
-                emails.append(e)
-            except UsageError:
-                self.report.warnings.append(
-                    {
-                        "line": line,
-                        "message": f"{prefix}dropped the email {e.address!r}: not an email address",
-                        "source": self.source,
-                    }
-                )
-        c.emails = emails
-        for p in c.phones:
-            if p.e164 is None and len(digits(p.number)) >= 3:
-                p.e164 = to_e164(p.number, self.region)
-        c.display_name = display_name_of(c)
-        c.account_id = self._account_id(c.account)
-
-    def _match(self, c: Contact) -> tuple[int | None, str | None]:
-        """A stored contact's id, else the key of a contact pending in this batch.
-
-        By UID first. Then by email, then by E.164 phone, but only against contacts this
-        batch has not already matched or added: two records of one input with different
-        UIDs are two people even when they share an office email."""
-        if c.uid:
-            if c.uid in self.uids:
-                return self.uids[c.uid], None
-            if f"uid:{c.uid}" in self.pending_keys:
-                return None, f"uid:{c.uid}"
-        for e in c.emails:
-            cid = self.emails.get(e.address.lower())
-            if cid is not None and cid not in self.claimed:
-                return cid, None
-        for p in c.phones:
-            cid = self.phones.get(p.e164) if p.e164 else None
-            if cid is not None and cid not in self.claimed:
-                return cid, None
-        if c.uid:
-            return None, None
-        keys = [f"email:{e.address.lower()}" for e in c.emails]
-        keys += [f"tel:{p.e164}" for p in c.phones if p.e164]
-        return None, next((k for k in keys if k in self.pending_keys), None)
-
-    def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> None:
-        self._normalise(c, line, prefix)
-        if not c.display_name:
-            self.report.rejected += 1
-            self.report.rejects.append(
-                {"line": line, "reason": f"{prefix}no name, email or phone", "source": self.source}
-            )
-            return
-        cid, pending_key = self._match(c)
-        if cid is not None:
-            self.claimed.add(cid)
-            self._update(cid, c, notes)
-            return
-        if pending_key is not None:  # the same person twice in one input: merge them
-            index = self.pending_keys[pending_key]
-            first, first_notes = self.pending[index]
-            _merge_into(first, c)
-            first_notes.extend(n for n in notes if n not in first_notes)
-            self.report.unchanged += 1
-            return
-        c.id = None
-        c.provenance = self._provenance()
-        index = len(self.pending)
-        self.pending.append((c, list(notes)))
-        if c.uid:  # records with a UID only ever meet their own UID again
-            keys = [f"uid:{c.uid}"]
-        else:
-            c.uid = _new_uid()
-            keys = [f"email:{e.address.lower()}" for e in c.emails]
-            keys += [f"tel:{p.e164}" for p in c.phones if p.e164]
-        for key in keys:
-            self.pending_keys.setdefault(key, index)
-
-    def _update(self, cid: int, incoming: Contact, notes: list[str]) -> None:
-        self.updates.append((cid, incoming, notes))
-        if len(self.updates) >= CHUNK:
-            self._flush_updates()
+    def _add(self, packed: list[Any], names: list[str]) -> None:
+        """Store new contacts with their notes, in one go (updates queued before them first)."""
+        self._flush_updates()
+        account_ids = [self._account_id(p[1]) for p in packed]
+        ids = self.ch.w.insert_packed(packed, account_ids)
+        self.new_ids.extend(ids)
+        for cid, name in zip(ids, names, strict=True):
+            # Undoing the add deletes the contact, and its notes with it.
+            self.ch.record("create", "contact", cid, f"import: added {name}", contact_id=cid)
+        self.report.added += len(ids)
+        # Write the journal as we go: a 100k-record import would otherwise hold 100k entries.
+        self.ch.w.add_journal(self.ch.entries)
+        self.ch.entries.clear()
 
     def _flush_updates(self) -> None:
         """Compare matched records with what is stored, a chunk at a time; store changes."""
@@ -497,41 +612,16 @@ class _Run:
                 self.ch.record("create", "note", nid, "import: added note", contact_id=cid)
             self.report.updated += 1
 
-    def flush(self) -> None:
-        """Store the pending new contacts, with their notes, in one go; then the updates."""
+    def finish(self) -> None:
         self._flush_updates()
-        if not self.pending:
-            return
-        notes = [[n for n in bodies if n.strip()] for _, bodies in self.pending]
-        ids = self.ch.w.insert_contacts([c for c, _ in self.pending], notes)
-        for (c, _), cid in zip(self.pending, ids, strict=True):
-            self.claimed.add(cid)
-            self.uids[c.uid] = cid
-            for e in c.emails:
-                self.emails.setdefault(e.address.lower(), cid)
-            for p in c.phones:
-                if p.e164:
-                    self.phones.setdefault(p.e164, cid)
-            # Undoing the add deletes the contact, and its notes with it.
-            self.ch.record(
-                "create", "contact", cid, f"import: added {c.display_name}", contact_id=cid
-            )
-        self.report.added += len(ids)
-        self.pending.clear()
-        self.pending_keys.clear()
-        # Write the journal as we go: a 100k-record import would otherwise hold 100k entries.
         self.ch.w.add_journal(self.ch.entries)
         self.ch.entries.clear()
 
     # ------------------------------------------------------------------ tasks and events
-    def _activity(self, item: Any, line: int, prefix: str) -> None:
+    def _activity(self, item: Any, contact_id: int | None) -> None:
         from rolodex.importers.ical import EventRecord, TaskRecord
 
-        contact_id = None
-        for address in getattr(item, "contact_emails", []):
-            contact_id = self.emails.get(address.lower())
-            if contact_id is not None:
-                break
+        self._flush_updates()
         if isinstance(item, TaskRecord):
             task: Task = item.task
             task.contact_id = contact_id
@@ -635,7 +725,109 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
         target.vcard_extra = list(incoming.vcard_extra)
 
 
-def _new_uid() -> str:
-    import uuid
+def _local_events(
+    matcher: _Matcher,
+    fmt: str,
+    data: bytes,
+    preset: str | None,
+    mapping: dict[str, str] | None,
+    now: dt.datetime,
+    prefix: str,
+) -> Iterator[Event]:
+    records = _parse(fmt, data, preset=preset, mapping=mapping, now=now)
+    yield from matcher.events(records, prefix)
+    if matcher.pending:
+        yield matcher.flush()
 
-    return str(uuid.uuid4())
+
+def _can_fork() -> bool:
+    """A forked reader is cheap and sees everything loaded so far; only where fork is the
+    platform's own way (Linux) and no other thread could hold a lock the child needs."""
+    import sys
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _worker_events(
+    matcher: _Matcher,
+    fmt: str,
+    data: bytes,
+    preset: str | None,
+    mapping: dict[str, str] | None,
+    now: dt.datetime,
+    prefix: str,
+) -> Iterator[Event]:
+    """The matcher's events, worked out in a forked process and sent over a pipe in batches:
+    this process only stores them. The child holds no connection and writes nothing."""
+    import multiprocessing
+    import pickle
+
+    # What the child needs is imported here, so that it never imports after the fork.
+    import rolodex.importers.csv_presets
+    import rolodex.importers.vcard  # noqa: F401
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_worker_main,
+        args=(send, matcher, fmt, data, preset, mapping, now, prefix),
+        daemon=True,
+    )
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                blob = receive.recv_bytes()
+            except EOFError:
+                child.join()
+                raise StoreError(
+                    f"the import's reader process stopped unexpectedly (exit {child.exitcode})"
+                ) from None
+            events = pickle.loads(blob)
+            for event in events:
+                if event[0] == "end":
+                    matcher.count = event[1]
+                    return
+                if event[0] == "raise":
+                    raise event[1]
+                yield event
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _worker_main(
+    send: Any,
+    matcher: _Matcher,
+    fmt: str,
+    data: bytes,
+    preset: str | None,
+    mapping: dict[str, str] | None,
+    now: dt.datetime,
+    prefix: str,
+) -> None:
+    import pickle
+
+    out: list[Event] = []
+    size = 0
+    try:
+        for event in _local_events(matcher, fmt, data, preset, mapping, now, prefix):
+            out.append(event)
+            size += len(event[1]) if event[0] == "add" else 1
+            if size >= 256:
+                send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+                out.clear()
+                size = 0
+        out.append(("end", matcher.count))
+    except BaseException as exc:  # sent to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = BadInput(f"cannot read the input: {exc}")
+        out.append(("raise", exc))
+    send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    send.close()

@@ -434,25 +434,38 @@ class Reader:
         )
         return [Ref(*r) for r in rows]
 
-    def match_index(self) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    def match_index(
+        self,
+    ) -> tuple[dict[str, int], dict[str, int | list[int]], dict[str, int | list[int]]]:
         """Active contacts by UID, by lower-cased email and by E.164 phone: what an import
-        matches records against (first contact wins where several share a value)."""
+        matches records against. Where several contacts share an email or phone, the value is
+        their ids in id order (a list); otherwise the one id."""
         uids: dict[str, int] = {}
-        emails: dict[str, int] = {}
-        phones: dict[str, int] = {}
+        emails: dict[str, int | list[int]] = {}
+        phones: dict[str, int | list[int]] = {}
         for uid, cid in self.ex.rows("SELECT uid, id FROM contacts WHERE deleted_at IS NULL"):
             uids[uid] = cid
-        for key, cid in self.ex.rows(
-            "SELECT e.address_key, e.contact_id FROM contact_emails e JOIN contacts c "
-            "ON c.id = e.contact_id WHERE c.deleted_at IS NULL ORDER BY e.contact_id"
+        for index, sql in (
+            (
+                emails,
+                "SELECT e.address_key, e.contact_id FROM contact_emails e JOIN contacts c "
+                "ON c.id = e.contact_id WHERE c.deleted_at IS NULL ORDER BY e.contact_id",
+            ),
+            (
+                phones,
+                "SELECT p.e164, p.contact_id FROM contact_phones p JOIN contacts c "
+                "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL "
+                "ORDER BY p.contact_id",
+            ),
         ):
-            emails.setdefault(key, cid)
-        for e164, cid in self.ex.rows(
-            "SELECT p.e164, p.contact_id FROM contact_phones p JOIN contacts c "
-            "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL "
-            "ORDER BY p.contact_id"
-        ):
-            phones.setdefault(e164, cid)
+            for key, cid in self.ex.rows(sql):
+                have = index.setdefault(key, cid)
+                if have == cid:
+                    continue
+                if type(have) is int:
+                    index[key] = [have, cid]
+                elif cid not in have:
+                    have.append(cid)
         return uids, emails, phones
 
     def contact_names(self) -> list[tuple[int, str, str, int | None]]:
