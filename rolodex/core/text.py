@@ -58,6 +58,7 @@ def is_cjk(ch: str) -> bool:
     return False
 
 
+_NOT_DIGITS = {i: None for i in range(128) if not 48 <= i <= 57}
 _CJK_RE = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in _CJK_RANGES) + "]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # Combining Diacritical Marks
@@ -90,6 +91,23 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = _fold(text)
+        if len(text) <= _CACHE_LEN and len(_FOLDED) < _CACHE_SIZE:
+            _FOLDED[text] = folded
+    return folded
+
+
+# Names, cities, companies and titles repeat across thousands of contacts: an import folds
+# each of them once. Short texts only, and a bounded number of them.
+_CACHE_LEN = 80
+_CACHE_SIZE = 50_000
+_FOLDED: dict[str, str] = {}
+_TOKENS: dict[str, list[str]] = {}
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not _CJK_RE.search(text):
         return _fold_run(text)
@@ -122,6 +140,15 @@ def search_tokens(text: str) -> list[str]:
     """
     if text.isascii():  # the common case, at C speed
         return _ASCII_WORD.findall(text.lower())
+    tokens = _TOKENS.get(text)
+    if tokens is None:
+        tokens = _search_tokens(text)
+        if len(text) <= _CACHE_LEN and len(_TOKENS) < _CACHE_SIZE:
+            _TOKENS[text] = tokens
+    return list(tokens)
+
+
+def _search_tokens(text: str) -> list[str]:
     folded = fold(text)
     if folded.isascii():  # accented Latin folds to ASCII
         return _ASCII_WORD.findall(folded)
@@ -173,5 +200,5 @@ def digits(text: str) -> str:
     fractions and other numeric symbols do not.
     """
     if text.isascii():
-        return "".join(ch for ch in text if "0" <= ch <= "9")
+        return text.translate(_NOT_DIGITS)
     return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())

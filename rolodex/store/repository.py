@@ -165,8 +165,15 @@ class _Packer:
     """Contacts -> ``PackedContact``; a plain object so that a forked process can use it."""
 
     def __init__(self, dialect: str, now: dt.datetime) -> None:
-        self.ts: Callable[[Any], Any] = sqlite_param if dialect == "sqlite" else _same
-        self.now = self.ts(now)
+        self.convert: Callable[[Any], Any] = sqlite_param if dialect == "sqlite" else _same
+        self.now = self.convert(now)
+        self.last: tuple[Any, Any] = (now, self.now)
+
+    def ts(self, value: Any) -> Any:
+        """A timestamp in the driver's form; an import's are mostly one and the same."""
+        if value is not self.last[0]:
+            self.last = (value, self.convert(value))
+        return self.last[1]
 
     def __call__(self, c: Contact, notes: Sequence[str]) -> PackedContact:
         from rolodex.store.mapping import child_values, contact_values
@@ -217,6 +224,15 @@ class WriteSession(Reader):
         self._tags_changed = False
         self._tag_cache: dict[str, int] = {}
         self._bulk_ready = False
+        self._deferred: list[tuple[int, int]] | None = None  # set while the trigger is off
+
+    def _execute(self, sql: str) -> None:
+        self.conn.exec_driver_sql(sql)
+
+    def _index_deferred(self) -> None:
+        if self._deferred is not None:
+            search.resume_indexing(self._execute)
+            self._deferred = None
 
     # ------------------------------------------------------------------ helpers
     def _insert(self, table: str, row: dict[str, Any]) -> int:
@@ -385,12 +401,12 @@ class WriteSession(Reader):
                 "notes", ("contact_id", "body", "pinned", "created_at", "updated_at"), note_rows
             )
         docs = [(cid, p[6]) for cid, p in zip(ids, packed, strict=True)]
-        search.bulk_insert_docs(
-            self.dialect,
-            self.conn.exec_driver_sql,
-            lambda: self._rows("contact_search", ("contact_id", "doc"), docs),
-            ids,
-        )
+        if self._deferred is None and len(ids) >= 50:
+            # A trigger per document costs four times one INSERT … SELECT into the index.
+            self._deferred = [] if search.defer_indexing(self.dialect, self._execute) else None
+        self._rows("contact_search", ("contact_id", "doc"), docs)
+        if self._deferred is not None:
+            search.index_range(self._execute, ids[0], ids[-1])
         return ids
 
     def _rows(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
@@ -402,6 +418,7 @@ class WriteSession(Reader):
 
     def delete_contact(self, contact_id: int) -> None:
         """Remove a contact for good (its child rows and search document go with it)."""
+        self._index_deferred()
         self._delete("contacts", contact_id)
         self._dirty.discard(contact_id)
         self._tags_changed = True
@@ -526,6 +543,8 @@ class WriteSession(Reader):
         """Drop tags nothing uses any more, and rebuild the search documents of every
         contact this session touched."""
         import sqlalchemy as sa
+
+        self._index_deferred()
 
         if self._tags_changed:
             self.conn.execute(

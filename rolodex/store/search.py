@@ -22,7 +22,10 @@ RANK_FROM = 3
 
 def build_doc(parts: Iterable[str], phones: Iterable[tuple[str, str | None]] = ()) -> str:
     """The folded, de-duplicated tokens of a contact's texts and phones (with their digits)."""
-    tokens = search_tokens("\n".join(p for p in parts if p))
+    tokens: list[str] = []
+    for part in parts:
+        if part:
+            tokens += search_tokens(part)
     for number, e164 in phones:
         tokens.extend(search_tokens(number))
         for d in (digits(number), digits(e164 or "")):
@@ -76,17 +79,23 @@ _SQLITE_INSERT_TRIGGER = """CREATE TRIGGER contact_search_ai AFTER INSERT ON con
     END"""
 
 
-def bulk_insert_docs(dialect: str, execute: Any, insert_rows: Any, ids: list[int]) -> None:
-    """Insert many search documents (``insert_rows()``) and index them, inside the caller's
-    transaction. ``execute(sql)`` runs one statement."""
-    if dialect != "sqlite" or len(ids) < 50:
-        insert_rows()
-        return
+def defer_indexing(dialect: str, execute: Any) -> bool:
+    """Stop indexing search documents as they are inserted, for a bulk load inside the caller's
+    transaction: ``index_range`` indexes each batch, ``resume_indexing`` ends it. False where
+    there is nothing to defer."""
+    if dialect != "sqlite":
+        return False
     execute("DROP TRIGGER contact_search_ai")
-    insert_rows()
+    return True
+
+
+def index_range(execute: Any, low: int, high: int) -> None:
+    """Index the documents of contacts ``low``..``high``, inserted while indexing was off."""
     execute(
         "INSERT INTO contact_fts(rowid, doc) SELECT contact_id, doc FROM contact_search "
-        f"WHERE contact_id BETWEEN {min(ids)} AND {max(ids)} "
-        f"AND contact_id IN ({', '.join(str(int(i)) for i in ids)})"
+        f"WHERE contact_id BETWEEN {int(low)} AND {int(high)}"
     )
+
+
+def resume_indexing(execute: Any) -> None:
     execute(_SQLITE_INSERT_TRIGGER)

@@ -11,6 +11,7 @@ from rolodex.core.contacts import (
     parse_address,
     parse_partial_date,
     split_name,
+    to_e164,
 )
 from rolodex.core.models import Contact, PartialDate
 from rolodex.core.template import parse_template, render_template
@@ -72,3 +73,44 @@ def test_birthdays_round_trip(day) -> None:
     assert parse_partial_date(pd.isoformat(), "birthday") == pd
     no_year = PartialDate(None, day.month, day.day)
     assert PartialDate.parse(no_year.isoformat()) == no_year
+
+
+def _phonenumbers_e164(number: str, region: str) -> str | None:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_SEP = st.sampled_from(["", " ", "-", "."])
+
+
+@st.composite
+def phone_shapes(draw: st.DrawFn) -> str:
+    """Numbers as people and exporters write them: national and international, with the
+    separators, brackets and trunk zeros they use."""
+    d = st.text("0123456789", min_size=1, max_size=5)
+    groups = draw(st.lists(d, min_size=1, max_size=5))
+    sep = draw(_SEP)
+    body = sep.join(groups)
+    shape = draw(st.integers(0, 4))
+    if shape == 0:
+        return f"({draw(d)}) {body}"
+    if shape == 1:
+        return f"+{draw(st.integers(1, 999))}{draw(_SEP)}{body}"
+    if shape == 2:
+        return f"+1 ({draw(d)}) {body}"
+    if shape == 3:
+        return f"+{draw(st.integers(1, 999))} (0){body}"
+    return body
+
+
+@settings(max_examples=1500, deadline=None)
+@given(phone_shapes(), st.sampled_from(["US", "CA", "GB", "DE", "JM"]))
+def test_e164_agrees_with_phonenumbers(number: str, region: str) -> None:
+    assert to_e164(number, region) == _phonenumbers_e164(number, region)
