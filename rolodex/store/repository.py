@@ -332,9 +332,9 @@ class WriteSession(Reader):
         sqlite = self.dialect == "sqlite"
         if sqlite:
             # Index pages of random keys (UIDs, emails) are touched all over: give SQLite a
-            # cache that holds them (64 MB, this connection only) instead of the 2 MB default.
+            # cache that holds them (32 MB, this connection only) instead of the 2 MB default.
             if not self._bulk_ready:
-                self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+                self.conn.exec_driver_sql("PRAGMA cache_size = -32768")
                 self._bulk_ready = True
             # The write lock is held from BEGIN IMMEDIATE: nobody else can take these ids.
             first = 1 + int(

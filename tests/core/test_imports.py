@@ -190,3 +190,114 @@ def test_csv_export_and_import_round_trip_formula_like_text(srx, tmp_path: Path)
         assert (c.display_name, c.title, c.nickname) == ("=HYPERLINK(1)", "@risk", "-5")
     finally:
         other.close()
+
+
+# ---------------------------------------------------------------- the reader process
+def _mixed_input(rng: random.Random, n: int) -> tuple[str, str]:
+    """A vCard file and a Google CSV of ``n`` people with what real files hold: repeated
+    UIDs (the same person twice), shared office emails and switchboard numbers, notes, tags,
+    accounts, an address, bad emails and a nameless record."""
+    cards, rows = [], []
+    header = (
+        "First Name,Last Name,Organization Name,E-mail 1 - Label,E-mail 1 - Value,"
+        "Phone 1 - Label,Phone 1 - Value,Notes,Labels\n"
+    )
+    for i in range(n):
+        k = rng.randrange(n)  # collisions: one person met again, maybe much later
+        uid, same = f"u-{k}", random.Random(k)  # the same UID, the same person
+        given, family = same.choice(["Ada", "Jürgen", "芳", "Zoë"]), f"Family{k % 37}"
+        email = same.choice([f"p{k}@example.com", "office@example.com", "not-an-email"])
+        phone = same.choice([f"+44 20 7946 {k:04d}", "+1 (415) 555-0100", f"(212) 555-{k:04d}"])
+        org = same.choice(["Acme", "ACME ", "Globex", ""])
+        note = rng.choice(["", f"met at event {i % 5}", "line one\nline two"])
+        escaped = note.replace("\n", "\\n")
+        cards.append(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{given} {family}\r\n"
+            f"N:{family};{given};;;\r\nEMAIL:{email}\r\nTEL:{phone}\r\nORG:{org}\r\n"
+            + (f"NOTE:{escaped}\r\n" if note else "")
+            + f"CATEGORIES:t{i % 4}\r\nX-KEEP;P=1:{k}\r\nEND:VCARD\r\n"
+        )
+        quoted = note.replace('"', '""')
+        rows.append(
+            f'{given},{family},{org},Work,{email},Mobile,{phone},"{quoted}",'
+            f"t{i % 3} ::: * myContacts\n"
+        )
+    cards.append("BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nameless\r\nEND:VCARD\r\n")
+    rows.append(",,,,,,,only a note,\n")
+    return "".join(cards), header + "".join(rows)
+
+
+def _comparable(path: Path) -> dict[str, list]:
+    """A database's rows, without the UIDs made up for records that had none (nor the
+    batches' journal groups, which are random too)."""
+    tables = dump(path)
+    del tables["import_batches"]
+    tables["contacts"] = sorted(
+        ((*r[:1], "", *r[2:]) if not r[1].startswith("u-") else r for r in tables["contacts"]),
+        key=repr,
+    )
+    return tables
+
+
+@pytest.mark.parametrize("fmt", ["vcard", "csv"])
+def test_reading_in_a_second_process_stores_exactly_what_reading_here_does(
+    rx_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import datetime as dt
+
+    import rolodex.core.imports as imports
+
+    monkeypatch.setattr(imports, "CHUNK", 40)  # many batches, and UIDs met across them
+    forked = []
+    real = imports._worker_events
+
+    def counted(*args):
+        forked.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(imports, "_worker_events", counted)
+    vcf, csv_text = _mixed_input(random.Random(7), 300)
+    data = (vcf if fmt == "vcard" else csv_text).encode("utf-8")
+    reports, journals = [], []
+    for parallel in (False, True):
+        path = tmp_path / f"{parallel}.db"
+        rx = rx_factory(str(path))
+        rx.now = lambda: dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)  # type: ignore[method-assign]
+        rx.imports.run([Source(f"in.{fmt}", data)], parallel=parallel, write_rejects=False)
+        report = rx.imports.run([Source(f"in.{fmt}", data)], parallel=parallel, write_rejects=False)
+        assert (report.added, report.updated) == (0, 0)  # the second import changes nothing
+        reports.append(report.to_dict())
+        conn = __import__("sqlite3").connect(path)
+        journals.append(conn.execute("SELECT action, entity, summary FROM journal").fetchall())
+        conn.close()
+        rx.close()
+    first = rx_factory(str(tmp_path / "False.db")).imports.batches()[-1].report
+    assert first["added"] > 100 and first["rejected"] >= 1 and first["warnings"] >= 1
+    assert len(forked) == 2  # both imports with parallel=True did read in a second process
+    assert reports[0] == reports[1]
+    assert journals[0] == journals[1]
+    assert _comparable(tmp_path / "False.db") == _comparable(tmp_path / "True.db")
+
+
+def test_a_second_process_passes_on_an_error_about_the_whole_input(srx) -> None:
+    with pytest.raises(BadInput) as raised:
+        srx.imports.run([Source("in.csv", b"")], fmt="csv", parallel=True, write_rejects=False)
+    with pytest.raises(BadInput) as here:
+        srx.imports.run([Source("in.csv", b"")], fmt="csv", parallel=False, write_rejects=False)
+    assert str(raised.value) == str(here.value)
+    assert srx.imports.batches() == []
+
+
+def test_rows_of_one_file_that_share_an_email_stay_two_people(srx) -> None:
+    data = (
+        b"First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\n"
+        b"Sarah,Wilson,sarah@soylent.com,+1 415 555 0100\n"
+        b"Sarah,Wilson,sarah@soylent.com,+1 415 555 0100\n"
+        b"Tom,Reed,office@soylent.com,+1 415 555 0199\n"
+        b"Ann,Bell,office@soylent.com,+1 415 555 0199\n"
+    )
+    first = srx.imports.run([Source("a.csv", data)], write_rejects=False)
+    assert first.added == 4
+    again = srx.imports.run([Source("a.csv", data)], write_rejects=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
+    assert len(srx.contacts.search("sarah")) == 2
