@@ -769,6 +769,7 @@ def _worker_events(
 
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
+    _widen(send.fileno())
     child = ctx.Process(
         target=_worker_main,
         args=(send, matcher, fmt, data, preset, mapping, now, prefix),
@@ -798,6 +799,19 @@ def _worker_events(
         if child.is_alive():
             child.kill()
         child.join()
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a batch or two (Linux: 64 KiB by default, up to pipe-max-size), so
+    that the reader goes on while this process stores."""
+    import fcntl
+
+    try:
+        with open("/proc/sys/fs/pipe-max-size") as fh:
+            size = min(int(fh.read()), 8 * 1024 * 1024)
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (OSError, ValueError):
+        pass  # the default size works, only with more waiting
 
 
 def _worker_main(
