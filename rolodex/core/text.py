@@ -58,7 +58,7 @@ def is_cjk(ch: str) -> bool:
     return False
 
 
-_NOT_DIGITS = {i: None for i in range(128) if not 48 <= i <= 57}
+_NOT_DIGITS = bytes(i for i in range(128) if not 48 <= i <= 57)
 _CJK_RE = re.compile("[" + "".join(f"{chr(start)}-{chr(end)}" for start, end in _CJK_RANGES) + "]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")  # Combining Diacritical Marks
@@ -200,5 +200,5 @@ def digits(text: str) -> str:
     fractions and other numeric symbols do not.
     """
     if text.isascii():
-        return text.translate(_NOT_DIGITS)
+        return text.encode("ascii").translate(None, _NOT_DIGITS).decode("ascii")
     return "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
