@@ -232,6 +232,8 @@ class ImportService:
                             writer.handle(event)
                     read += matcher.count
                     matcher.count = 0
+                if matcher.pending:  # what the last files of a folder added
+                    writer.handle(matcher.flush())
                 writer.finish()
                 if (
                     report.added
@@ -736,8 +738,6 @@ def _local_events(
 ) -> Iterator[Event]:
     records = _parse(fmt, data, preset=preset, mapping=mapping, now=now)
     yield from matcher.events(records, prefix)
-    if matcher.pending:
-        yield matcher.flush()
 
 
 def _can_fork() -> bool:
@@ -836,6 +836,8 @@ def _worker_main(
                 send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
                 out.clear()
                 size = 0
+        if matcher.pending:
+            out.append(matcher.flush())
         out.append(("end", matcher.count))
     except BaseException as exc:  # sent to the parent, which raises it
         try:
