@@ -209,11 +209,9 @@ class ImportService:
                     writer.provenance(),
                 )
                 if parallel is None:
-                    parallel = (
-                        len(sources) == 1
-                        and formats[0] != "ical"
-                        and len(sources[0].data) >= PARALLEL_FROM
-                    )
+                    parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
+                # The reader's matches stay in its process: one file only.
+                parallel = parallel and len(sources) == 1 and _can_fork()
                 read = 0
                 for source, f in zip(sources, formats, strict=True):
                     writer.source = source.name
@@ -221,7 +219,7 @@ class ImportService:
                     args = (f, source.data, preset, mapping, self.rx.now(), prefix)
                     events = (
                         _worker_events(matcher, *args)
-                        if parallel and _can_fork()
+                        if parallel
                         else _local_events(matcher, *args)
                     )
                     for event in events:
