@@ -32,7 +32,7 @@ from rolodex.errors import StoreError
 from rolodex.store import migrate, search
 from rolodex.store.engine import connect_sqlite, create_engine, ensure_sqlite_file, sqlite_path
 from rolodex.store.mapping import CHILD_COLUMNS, CHILD_TABLES, CONTACT_COLUMNS
-from rolodex.store.reader import Reader, search_parts
+from rolodex.store.reader import Reader
 from rolodex.store.sql import SAExecutor, SqliteExecutor, chunks, sqlite_param
 
 
@@ -157,8 +157,25 @@ _CONTACT_CHILDREN = (
 
 
 # uid, account name, the CONTACT_COLUMNS values, the child rows (CHILD_TABLES order), tags,
-# notes, search document.
-PackedContact = tuple[str, str, tuple, tuple, list, list, str]
+# notes.
+PackedContact = tuple[str, str, tuple, tuple, list, list]
+
+# Where ``search_parts`` finds its texts in a packed contact's CONTACT_COLUMNS values.
+_NAME_PARTS = tuple(
+    CONTACT_COLUMNS.index(c)
+    for c in ("display_name", "given_name", "family_name", "additional_name", "nickname", "title")
+)
+
+
+def _doc(p: PackedContact) -> str:
+    """The search document of a packed contact: what ``search_parts`` gives for a Contact."""
+    values, children = p[2], p[3]
+    parts = [values[i] for i in _NAME_PARTS]
+    parts.append(p[1])
+    parts += p[4]
+    parts += [row[1] for row in children[0]]  # emails: (position, address, …)
+    parts += p[5]
+    return search.build_doc(parts, [(row[1], row[2]) for row in children[1]])
 
 
 class _Packer:
@@ -186,7 +203,6 @@ class _Packer:
             child_values(c, self.ts),
             list(c.tags),
             bodies,
-            search.build_doc(*search_parts(c, bodies)),
         )
 
 
@@ -400,7 +416,9 @@ class WriteSession(Reader):
             self._rows(
                 "notes", ("contact_id", "body", "pinned", "created_at", "updated_at"), note_rows
             )
-        docs = [(cid, p[6]) for cid, p in zip(ids, packed, strict=True)]
+        # The search documents are made here, from the packed rows, rather than by the packer:
+        # an import's reader process has more to do than this one.
+        docs = [(cid, _doc(p)) for cid, p in zip(ids, packed, strict=True)]
         if self._deferred is None and len(ids) >= 50:
             # A trigger per document costs four times one INSERT … SELECT into the index.
             self._deferred = [] if search.defer_indexing(self.dialect, self._execute) else None

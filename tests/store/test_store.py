@@ -13,6 +13,7 @@ import pytest
 from rolodex.config import load_settings
 from rolodex.core.contacts import ContactChanges
 from rolodex.core.models import (
+    Account,
     Address,
     Consent,
     Contact,
@@ -203,6 +204,46 @@ def test_a_failed_write_leaves_nothing_behind(any_target: str) -> None:
         with store.reading() as r:
             assert r.is_empty()
             assert r.search("half") == []
+    finally:
+        store.close()
+
+
+def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, tmp_path) -> None:
+    """The import path (packed rows, ids taken at once, documents indexed per batch) stores
+    what ``put_contact`` stores, search documents included."""
+    import dataclasses
+
+    from rolodex.store.repository import _doc
+
+    people = []
+    for i in range(60):  # enough for the bulk indexing path
+        c = full_contact()
+        c.uid, c.display_name = f"bulk-{i}", f"Zoë Bulk{i} 芳"
+        c.emails = [dataclasses.replace(e, address=f"z{i}.{e.address}") for e in c.emails]
+        c.account = "Analytical Engines"
+        people.append(c)
+    store = Store(any_target).open()
+    try:
+        with store.writing(now=NOW) as w:
+            pack = w.contact_packer()
+            packed = [pack(c, ["a note", " "]) for c in people]
+            aid = w.put_account(Account(name="Analytical Engines"))
+            ids = w.insert_packed(packed, [aid] * len(people))
+        for c in people:
+            c.account_id = aid
+        with store.reading() as r:
+            back = r.contacts_by_ids(ids)
+            stored = dict(r.ex.rows("SELECT contact_id, doc FROM contact_search"))
+            rebuilt = r.search_docs(ids)
+            assert [h.id for h in r.search("bulk59")] == [ids[-1]]
+            assert len(r.search("芳")) == 50  # one page
+
+        assert [comparable(c) for c in back] == [comparable(c) for c in people]
+        assert stored == rebuilt == {cid: _doc(p) for cid, p in zip(ids, packed, strict=True)}
+        with store.writing(now=NOW) as w:  # indexing row by row again afterwards
+            cid = w.put_contact(Contact(uid="after", display_name="Afterwards Person"))
+        with store.reading() as r:
+            assert [h.id for h in r.search("afterwards")] == [cid]
     finally:
         store.close()
 
