@@ -589,7 +589,8 @@ class _Writer:
         self.updates.clear()
         for cid, target in merged.items():
             before = stored[cid]
-            changed = target.to_dict() != before.to_dict()
+            # Equal objects are equal snapshots; only a difference needs the exact check.
+            changed = target != before and target.to_dict() != before.to_dict()
             if not changed and cid not in fresh_notes:
                 self.report.unchanged += 1
                 continue
