@@ -223,7 +223,10 @@ def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, t
         c.account = "Analytical Engines"
         people.append(c)
     store = Store(any_target).open()
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
     try:
+        with store.reading() as r:
+            before = r.ex.rows(schema) if r.dialect == "sqlite" else []
         with store.writing(now=NOW) as w:
             pack = w.contact_packer()
             packed = [pack(c, ["a note", " "]) for c in people]
@@ -238,6 +241,7 @@ def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, t
             assert [h.id for h in r.search("bulk59")] == [ids[-1]]
             assert len(r.search("芳")) == 50  # one page
 
+            assert (r.ex.rows(schema) if r.dialect == "sqlite" else []) == before  # indexes back
         assert [comparable(c) for c in back] == [comparable(c) for c in people]
         assert stored == rebuilt == {cid: _doc(p) for cid, p in zip(ids, packed, strict=True)}
         with store.writing(now=NOW) as w:  # indexing row by row again afterwards
