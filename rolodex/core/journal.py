@@ -78,8 +78,15 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
                 f"{len(later)} later changes touch the same records ({shown}); undo those "
                 "first, or use --force to revert anyway"
             )
+    added: list[int] = []  # contacts a change created: deleted together (an import's undo)
     for entry in reversed(entries):
-        revert(ch.w, entry)
+        if entry.entity == "contact" and entry.before is None and entry.entity_id is not None:
+            added.append(entry.entity_id)
+        else:
+            if added:
+                ch.w.delete_contacts(added)
+                added.clear()
+            revert(ch.w, entry)
         ch.record(
             "undo",
             entry.entity,
@@ -89,5 +96,7 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
             after=entry.before,
             contact_id=entry.contact_id,
         )
+    if added:
+        ch.w.delete_contacts(added)
     ch.w.mark_undone(group)
     return entries

@@ -473,6 +473,27 @@ class WriteSession(Reader):
         self._dirty.discard(contact_id)
         self._tags_changed = True
 
+    def delete_contacts(self, contact_ids: Sequence[int]) -> None:
+        """Remove many contacts for good, a few statements per 500 (an import's undo)."""
+        ids = list(dict.fromkeys(int(i) for i in contact_ids))
+        if len(ids) < 2:
+            for cid in ids:
+                self.delete_contact(cid)
+            return
+        self._index_deferred()
+        batches = list(chunks(ids))
+        search.unindex(
+            self.dialect,
+            self._execute,
+            lambda sql: self.conn.exec_driver_sql(sql).scalar(),
+            batches,
+        )
+        for part in batches:
+            inn = ", ".join(str(i) for i in part)
+            self.conn.exec_driver_sql(f"DELETE FROM contacts WHERE id IN ({inn})")
+        self._dirty.difference_update(ids)
+        self._tags_changed = True
+
     def touch(self, *contact_ids: int | None) -> None:
         """Mark contacts whose search document must be rebuilt."""
         self._dirty.update(i for i in contact_ids if i is not None)

@@ -248,6 +248,15 @@ def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, t
             cid = w.put_contact(Contact(uid="after", display_name="Afterwards Person"))
         with store.reading() as r:
             assert [h.id for h in r.search("afterwards")] == [cid]
+        with store.writing(now=NOW) as w:  # and deleting many at once (an import's undo)
+            w.delete_contacts(ids[10:])
+        with store.reading() as r:
+            assert sorted(h.id for h in r.search("bulk")) == ids[:10]
+            assert [h.id for h in r.search("afterwards")] == [cid]
+            assert r.ex.rows("SELECT count(*) FROM contact_emails")[0][0] == 20
+            if r.dialect == "sqlite":
+                assert r.ex.rows(schema) == before  # the delete trigger is back
+                r.ex.rows("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')")
     finally:
         store.close()
 
