@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rolodex.core.contacts import display_name_of, normalize_email, to_e164
 from rolodex.core.models import (
     Account,
+    Address,
     Contact,
     Email,
     ImportBatch,
@@ -625,10 +626,17 @@ class _Writer:
         self._flush_updates()
         if isinstance(item, TaskRecord):
             task: Task = item.task
+            existing = self._task_by_uid(task.uid) if task.uid else None
+            if existing is not None:
+                # What iCalendar does not carry stays as it is: who the task is assigned to,
+                # its account and deal, and its contact when no attendee names one.
+                contact_id = contact_id if contact_id is not None else existing.contact_id
+                task.assignee_id = task.assignee_id or existing.assignee_id
+                task.account_id = task.account_id or existing.account_id
+                task.deal_id = task.deal_id or existing.deal_id
             task.contact_id = contact_id
             if task.kind == "followup" and contact_id is None:
                 task.kind = "todo"
-            existing = self._task_by_uid(task.uid) if task.uid else None
             if existing is not None:
                 task.id = existing.id
                 task.created_at = existing.created_at
@@ -715,7 +723,9 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
     ]
     have_phones = {p.e164 or digits(p.number) for p in target.phones}
     target.phones += [p for p in incoming.phones if (p.e164 or digits(p.number)) not in have_phones]
-    target.addresses += [a for a in incoming.addresses if a not in target.addresses]
+    target.addresses += [
+        a for a in incoming.addresses if not any(_covers(have, a) for have in target.addresses)
+    ]
     have_urls = {u.url for u in target.urls}
     target.urls += [u for u in incoming.urls if u.url not in have_urls]
     target.socials += [s for s in incoming.socials if s not in target.socials]
@@ -846,3 +856,17 @@ def _worker_main(
         out.append(("raise", exc))
     send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
     send.close()
+
+
+_ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")
+
+
+def _covers(have: Address, new: Address) -> bool:
+    """Whether an address says all that another does: equal in every part the other has
+    (a CSV with only city and country must not add a second, thinner address)."""
+    if new.label and new.label != have.label:
+        return False
+    return all(
+        not getattr(new, part) or getattr(new, part) == getattr(have, part)
+        for part in _ADDRESS_PARTS
+    )

@@ -63,7 +63,8 @@ global number (``+`` and digits, ``-``, ``.``, ``(``, ``)``) as ``VALUE=uri:tel:
 other TEL as text, so the number comes back exactly as written. FN is always written (by the
 rule above when the display name is empty); N always in 3.0. Year-less dates are ``--MMDD``;
 dates are ``YYYY-MM-DD`` in 3.0 and ``YYYYMMDD`` in 4.0. Socials are written as
-``X-SOCIALPROFILE;TYPE=service:handle`` unless that exact line is already kept. Kept lines
+``X-SOCIALPROFILE;TYPE=service:handle`` unless that exact line is already kept; a line read
+in exactly that form becomes a social again (any other X-SOCIALPROFILE is kept). Kept lines
 follow, verbatim (a line break inside one is escaped, so it cannot end the card), then
 END:VCARD. Text values are escaped; CR and CRLF inside them are written as ``\\n``.
 """
@@ -74,7 +75,7 @@ import binascii
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from rolodex.core.models import Account, Address, Contact, Email, PartialDate, Phone, Url
+from rolodex.core.models import Account, Address, Contact, Email, PartialDate, Phone, Social, Url
 from rolodex.core.text import is_cjk
 from rolodex.errors import BadInput, UsageError
 from rolodex.importers.base import (
@@ -266,6 +267,25 @@ def _esc_uri(s: str) -> str:
         return s
     s = s.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
     return s.replace("\n", "\\n")
+
+
+_SOCIAL_PREFIX = "X-SOCIALPROFILE;TYPE="
+_URI_ESCAPE = re.compile(r"\\(.)")
+
+
+def _social_line(s: Social) -> str:
+    return f"{_SOCIAL_PREFIX}{_param(s.service)}:{_esc_uri(s.handle)}"
+
+
+def _social(line: str) -> Social | None:
+    """A social profile from a line exactly as ``_social_line`` writes it (so it is written
+    back byte for byte); any other X-SOCIALPROFILE stays a kept line."""
+    head, sep, value = line[len(_SOCIAL_PREFIX) :].partition(":")
+    if not sep or not head or not value:
+        return None
+    handle = _URI_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+    social = Social(head, handle)
+    return social if _social_line(social) == line else None
 
 
 def _param(value: str) -> str:
@@ -876,6 +896,16 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
 
     if not display.strip():
         raise _Unreadable("the card has no name, organisation, email or phone")
+    socials: list[Social] = []
+    if extra and any(x.startswith(_SOCIAL_PREFIX) for x in extra):
+        kept: list[str] = []
+        for x in extra:
+            social = _social(x) if x.startswith(_SOCIAL_PREFIX) else None
+            if social is None:
+                kept.append(x)
+            else:
+                socials.append(social)
+        extra = kept
     contact = Contact(
         uid=uid,
         prefix=prefix,
@@ -892,6 +922,7 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
         phones=phones,
         addresses=addresses,
         urls=urls,
+        socials=socials,
         birthday=birthday,
         anniversary=anniversary,
         tags=tags,
@@ -1113,7 +1144,7 @@ def dump_vcard(contact: Contact, *, version: str = "3.0", notes: Sequence[str] =
     if c.socials:
         kept = set(c.vcard_extra)
         for s in c.socials:
-            line = f"X-SOCIALPROFILE;TYPE={_param(s.service)}:{_esc_uri(s.handle)}"
+            line = _social_line(s)
             if line not in kept:
                 out.append(line)
     for x in c.vcard_extra:

@@ -537,8 +537,14 @@ class WriteSession(Reader):
         self._delete("interactions", interaction_id)
 
     def put_task(self, t: Task) -> int:
+        """Store a task; a new one without a UID gets one, so that the calendars it is
+        exported to and imported back from know it as the same task."""
         from rolodex.store.mapping import task_row
 
+        if t.id is None and not t.uid:
+            import uuid
+
+            t.uid = str(uuid.uuid4())
         return self._upsert("tasks", t.id, task_row(t, self.now))
 
     def delete_task(self, task_id: int) -> None:

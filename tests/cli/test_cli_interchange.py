@@ -161,3 +161,19 @@ def test_hostile_input_never_shows_a_traceback_or_half_writes(
         assert landed == report["added"] + report["tasks_added"]
         if report["rejected"]:
             assert Path(report["rejects_file"]).exists()
+
+
+@pytest.mark.parametrize(("fmt", "ext"), [("vcard", "vcf"), ("csv", "csv"), ("ical", "ics")])
+def test_an_export_imported_into_the_same_book_changes_nothing(
+    sqlite_target: str, tmp_path: Path, fmt: str, ext: str
+) -> None:
+    """Socials, addresses richer than a CSV row, task assignees and follow-up contacts (which
+    the files carry partly or not at all) survive their own export coming back."""
+    ok(sqlite_target, "demo")
+    before = json.loads(ok(sqlite_target, "contact", "list", "--json").stdout)
+    path = tmp_path / f"book.{ext}"
+    path.write_text(ok(sqlite_target, "export", "--format", fmt).stdout, "utf-8", newline="")
+    report = json.loads(ok(sqlite_target, "import", str(path), "--json").stdout)
+    assert (report["added"], report["updated"], report["tasks_added"]) == (0, 0, 0)
+    assert report["unchanged"] >= 50
+    assert json.loads(ok(sqlite_target, "contact", "list", "--json").stdout) == before

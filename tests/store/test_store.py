@@ -22,6 +22,7 @@ from rolodex.core.models import (
     Phone,
     Provenance,
     Social,
+    Task,
     TaskQuery,
     Url,
 )
@@ -138,6 +139,32 @@ def test_a_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert info.value.exit_code == 8
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
+
+
+def test_tasks_of_an_older_store_get_uids_and_new_tasks_have_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    Store(str(path)).open().close()
+    with sqlite3.connect(path) as conn:  # as a store of schema 0001 could hold them
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+        for title in ("one", "two"):
+            conn.execute(
+                "INSERT INTO tasks (title, kind, priority, status, repeat, notes, created_at, "
+                "updated_at, timezone, exdates) VALUES (?, 'todo', 'normal', 'open', '', '', "
+                "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', '', '')",
+                (title,),
+            )
+    store = Store(str(path)).open()
+    try:
+        with store.writing(now=NOW) as w:
+            new = Task(title="three")
+            w.put_task(new)
+        with store.reading() as r:
+            uids = [u for (u,) in r.ex.rows("SELECT uid FROM tasks ORDER BY id")]
+            version = r.ex.scalar("SELECT version_num FROM alembic_version")
+    finally:
+        store.close()
+    assert version == migrate.HEAD
+    assert all(uids) and len(set(uids)) == 3 and uids[2] == new.uid
 
 
 def test_an_unknown_database_url_is_a_store_error() -> None:
