@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Annotated, Any
 
 import typer
@@ -112,10 +113,14 @@ def _mapping(items: list[str], map_file: str | None) -> dict[str, str] | None:
 
 
 class _progress:
-    """A progress line on a terminal's stderr; nothing when stderr is not a terminal."""
+    """A progress line on a terminal's stderr; nothing when stderr is not a terminal.
+
+    Redrawn from the import's own calls (at most ten times a second), not by a refresh
+    thread: with no other thread running, a large file can be read in a second process."""
 
     def __enter__(self) -> Any:
         self._bar: Any = None
+        self._drawn = 0.0
         if sys.stderr.isatty():
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -125,14 +130,21 @@ class _progress:
                 TimeElapsedColumn(),
                 console=render.console(stderr=True),
                 transient=True,
+                auto_refresh=False,
             )
             self._bar.start()
             self._task = self._bar.add_task("reading records…", total=None)
+            self._bar.refresh()
         return self._tick
 
     def _tick(self, count: int) -> None:
         if self._bar is not None:
-            self._bar.update(self._task, description=f"{count:,} records read")
+            now = time.monotonic()
+            self._bar.update(
+                self._task, description=f"{count:,} records read", refresh=now - self._drawn > 0.1
+            )
+            if now - self._drawn > 0.1:
+                self._drawn = now
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:

@@ -177,3 +177,16 @@ def test_an_export_imported_into_the_same_book_changes_nothing(
     assert (report["added"], report["updated"], report["tasks_added"]) == (0, 0, 0)
     assert report["unchanged"] >= 50
     assert json.loads(ok(sqlite_target, "contact", "list", "--json").stdout) == before
+
+
+def test_the_progress_line_runs_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refresh thread would keep a large import from reading in a second process."""
+    import sys
+    import threading
+
+    from rolodex.cli.interchange import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress() as tick:
+        tick(1200)
+        assert threading.active_count() == 1
