@@ -305,7 +305,7 @@ def _summary(r: ImportReport) -> dict[str, Any]:
 
 
 # What the matcher tells the writer, in input order:
-#   ("reject", line, reason, raw or None)    ("warn", line, message)
+#   ("reject", line, reason, raw or None, header)    ("warn", line, message)
 #   ("add", packed contacts, display names)  the next new contacts, provisional ids in order
 #   ("update", contact id, contact, notes)   a record matching a stored or earlier contact
 #   ("same",)                                a record merged into a new contact of this batch
@@ -345,7 +345,7 @@ class _Matcher:
         for rec in records:
             self.count += 1
             if isinstance(rec, Rejected):
-                yield ("reject", rec.line, prefix + rec.reason, rec.raw)
+                yield ("reject", rec.line, prefix + rec.reason, rec.raw, rec.header)
                 continue
             for message in rec.warnings:
                 yield ("warn", rec.line, prefix + message)
@@ -420,7 +420,7 @@ class _Matcher:
     def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> Iterator[Event]:
         yield from self._normalise(c, line, prefix)
         if not c.display_name:
-            yield ("reject", line, f"{prefix}no name, email or phone", None)
+            yield ("reject", line, f"{prefix}no name, email or phone", None, "")
             return
         cid, pending_key = self._match(c)
         if cid is not None:
@@ -485,6 +485,7 @@ class _Writer:
         self.new_ids: list[int] = []
         self.updates: list[tuple[int, Contact, list[str]]] = []
         self.raw_rejects: list[str] = []
+        self.headed: set[str] = set()  # sources whose header is in the rejects file
         self.source = ""
 
     def handle(self, event: Event) -> None:
@@ -500,8 +501,11 @@ class _Writer:
             self.report.rejects.append(
                 {"line": event[1], "reason": event[2], "source": self.source}
             )
-            raw = event[3]
+            raw, header = event[3], event[4]
             if raw is not None:
+                if header and self.source not in self.headed:
+                    self.headed.add(self.source)
+                    self.raw_rejects.append(header + "\n")
                 self.raw_rejects.append(raw if raw.endswith("\n") else raw + "\n")
         elif kind == "update":
             incoming: Contact = event[2]

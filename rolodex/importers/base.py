@@ -29,6 +29,7 @@ class Rejected:
     line: int
     reason: str
     raw: str  # the record as it was in the input, for the rejects file
+    header: str = ""  # what the rejects file needs before its records (a CSV header row)
 
 
 def decode_text(data: bytes, *, fallback: str = "cp1252") -> tuple[str, str]:

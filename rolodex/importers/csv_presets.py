@@ -1305,7 +1305,7 @@ def parse_csv(
         csv.field_size_limit(len(text) + 1)
     try:
         src = _Reader(text, delimiter)
-        header, effective, pending = _find_header(src, preset, columns, overrides)
+        header, effective, pending, header_raw = _find_header(src, preset, columns, overrides)
         plan = _Plan(header, effective, overrides)
         if not plan.usable():
             raise BadInput(
@@ -1318,7 +1318,15 @@ def parse_csv(
     except BaseException:
         _restore_limit(previous_limit, len(text) + 1)
         raise
-    return _records(src, plan, first, pending, previous_limit)
+    return _headed(_records(src, plan, first, pending, previous_limit), header_raw)
+
+
+def _headed(records: Iterator[Any], header: str) -> Iterator[Any]:
+    """Rejected rows carry the header, so that a rejects file is a CSV file of its own."""
+    for rec in records:
+        if type(rec) is Rejected:
+            rec.header = header
+        yield rec
 
 
 def _restore_limit(previous: int, ours: int) -> None:
@@ -1331,8 +1339,9 @@ Pending = list[tuple[list[str], int, int, int, str | None]]
 
 def _find_header(
     src: _Reader, preset: str | None, columns: frozenset[str], overrides: dict[str, Role]
-) -> tuple[list[str], str, Pending]:
-    """The header row, the effective preset and the rows read after it (to be parsed)."""
+) -> tuple[list[str], str, Pending, str]:
+    """The header row, the effective preset, the rows read after it (to be parsed) and the
+    header as written."""
     scanned: Pending = []  # the non-blank rows read so far
     while len(scanned) < HEADER_SCAN:
         item = src.next()
@@ -1344,7 +1353,7 @@ def _find_header(
         scanned.append(item)
         effective = _header_match(row, preset, columns)
         if effective is not None:
-            return row, effective, []
+            return row, effective, [], src.raw(item[2], item[3])
     if not scanned:
         raise BadInput("no records: the file is empty")
     first = scanned[0][0]
@@ -1361,7 +1370,7 @@ def _find_header(
         # the preset something to read is the header.
         for index, item in enumerate(scanned):
             if item[0] and _Plan(item[0], preset, overrides).usable():
-                return item[0], preset, scanned[index + 1 :]
+                return item[0], preset, scanned[index + 1 :], src.raw(item[2], item[3])
         raise BadInput(
             f"the header does not match the {preset} layout (columns: {_columns_hint(first)}); "
             "choose another --preset or map the columns with --map COLUMN=FIELD"

@@ -190,3 +190,26 @@ def test_the_progress_line_runs_no_thread(monkeypatch: pytest.MonkeyPatch) -> No
     with _progress() as tick:
         tick(1200)
         assert threading.active_count() == 1
+
+
+def test_a_csv_rejects_file_has_the_header_and_imports_once_fixed(
+    sqlite_target: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(
+        b'Notes:\r\n"When exporting your connection data, some emails may be missing."\r\n\r\n'
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        b"Ada,Lovelace,,ada@example.com,Engines,CTO,09 Dec 2023\r\n"
+        b"Bob,Smith,,bob@example.com,Acme,CEO,09 Dec 2023,extra\r\n"
+    )
+    report = json.loads(ok(sqlite_target, "import", str(path), "--json").stdout)
+    assert (report["added"], report["rejected"]) == (1, 1)
+    rejects = Path(report["rejects_file"])
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines == [  # the header, not LinkedIn's preamble, then the row as it was
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+        "Bob,Smith,,bob@example.com,Acme,CEO,09 Dec 2023,extra",
+    ]
+    rejects.write_text("\n".join([lines[0], lines[1].removesuffix(",extra")]) + "\n")
+    fixed = json.loads(ok(sqlite_target, "import", str(rejects), "--json").stdout)
+    assert (fixed["added"], fixed["rejected"]) == (1, 0)
