@@ -127,10 +127,14 @@ def score_pairs(
             score = max(score, 0.95)
         if "same phone" in why:
             score = max(score, 0.9)
+        # A name is weak evidence alone (a book holds many Sarah Wilsons); at the same
+        # account it is strong. An email or a phone is strong by itself.
         similar = [w for w in why if w.startswith("similar")]
+        same_account = info[a][2] is not None and info[a][2] == info[b][2]
         if similar:
-            score = max(score, 0.6 + 0.3 * (int(similar[0].split("(")[1][:-2]) - 80) / 20)
-        if info[a][2] is not None and info[a][2] == info[b][2]:
+            closeness = (int(similar[0].split("(")[1][:-2]) - 80) / 20
+            score = max(score, (0.7 if same_account else 0.5) + 0.2 * closeness)
+        if same_account:
             why.add("same account")
             score = min(1.0, score + 0.05)
         out.append((a, b, round(score, 3), sorted(why)))

@@ -20,15 +20,19 @@ def test_score_pairs_explains_itself() -> None:
         (2, "Jurgen Muller", "Muller", 7),
         (3, "Ada Lovelace", "Lovelace", None),
         (4, "Grace Hopper", "Hopper", None),
+        (5, "Sarah Wilson", "Wilson", 8),
+        (6, "Sarah Wilson", "Wilson", 9),
     ]
     pairs = {
         (a, b): (score, why)
         for a, b, score, why in score_pairs(people, same_email=[(4, 3)], same_phone=[])
     }
-    assert set(pairs) == {(3, 4), (1, 2)}
+    assert set(pairs) == {(3, 4), (1, 2), (5, 6)}
     assert pairs[(3, 4)] == (0.95, ["same email"])
     score, why = pairs[(1, 2)]
     assert why == ["same account", "similar names (100%)"] and score == 0.95
+    # The same name at two companies: likely two people, below any email or phone match.
+    assert pairs[(5, 6)] == (0.7, ["similar names (100%)"])
 
 
 def test_duplicates_finds_email_phone_and_name_matches(rx) -> None:
