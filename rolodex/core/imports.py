@@ -217,11 +217,11 @@ class ImportService:
                 for source, f in zip(sources, formats, strict=True):
                     writer.source = source.name
                     prefix = "" if report.source == source.name else f"{Path(source.name).name}: "
-                    args = (f, source.data, preset, mapping, self.rx.now(), prefix)
+                    read_input = _Input(f, source.data, preset, mapping, self.rx.now(), prefix)
                     events = (
-                        _worker_events(matcher, *args)
+                        _worker_events(matcher, read_input)
                         if parallel
-                        else _local_events(matcher, *args)
+                        else _local_events(matcher, read_input)
                     )
                     for event in events:
                         if event[0] == "count":
@@ -740,17 +740,21 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
         target.vcard_extra = list(incoming.vcard_extra)
 
 
-def _local_events(
-    matcher: _Matcher,
-    fmt: str,
-    data: bytes,
-    preset: str | None,
-    mapping: dict[str, str] | None,
-    now: dt.datetime,
-    prefix: str,
-) -> Iterator[Event]:
-    records = _parse(fmt, data, preset=preset, mapping=mapping, now=now)
-    yield from matcher.events(records, prefix)
+@dataclass
+class _Input:
+    """One source to read, and how."""
+
+    fmt: str
+    data: bytes
+    preset: str | None
+    mapping: dict[str, str] | None
+    now: dt.datetime
+    prefix: str  # put before messages about this source
+
+
+def _local_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
+    records = _parse(inp.fmt, inp.data, preset=inp.preset, mapping=inp.mapping, now=inp.now)
+    yield from matcher.events(records, inp.prefix)
 
 
 def _can_fork() -> bool:
@@ -762,15 +766,7 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _worker_events(
-    matcher: _Matcher,
-    fmt: str,
-    data: bytes,
-    preset: str | None,
-    mapping: dict[str, str] | None,
-    now: dt.datetime,
-    prefix: str,
-) -> Iterator[Event]:
+def _worker_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
     """The matcher's events, worked out in a forked process and sent over a pipe in batches:
     this process only stores them. The child holds no connection and writes nothing."""
     import multiprocessing
@@ -785,7 +781,7 @@ def _worker_events(
     _widen(send.fileno())
     child = ctx.Process(
         target=_worker_main,
-        args=(send, matcher, fmt, data, preset, mapping, now, prefix),
+        args=(send, matcher, inp),
         daemon=True,
     )
     child.start()
@@ -827,22 +823,13 @@ def _widen(fd: int) -> None:
         pass  # the default size works, only with more waiting
 
 
-def _worker_main(
-    send: Any,
-    matcher: _Matcher,
-    fmt: str,
-    data: bytes,
-    preset: str | None,
-    mapping: dict[str, str] | None,
-    now: dt.datetime,
-    prefix: str,
-) -> None:
+def _worker_main(send: Any, matcher: _Matcher, inp: _Input) -> None:
     import pickle
 
     out: list[Event] = []
     size = 0
     try:
-        for event in _local_events(matcher, fmt, data, preset, mapping, now, prefix):
+        for event in _local_events(matcher, inp):
             out.append(event)
             size += len(event[1]) if event[0] == "add" else 1
             if size >= 256:

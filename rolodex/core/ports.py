@@ -96,9 +96,6 @@ class WriteSession(ReadSession, Protocol):
     """Reads and writes inside one transaction: all of it lands, or none of it."""
 
     def put_contact(self, c: Contact) -> int: ...
-    def insert_contacts(
-        self, contacts: Sequence[Contact], notes: Sequence[Sequence[str]] = ()
-    ) -> list[int]: ...
     def contact_packer(self) -> Callable[[Contact, Sequence[str]], Any]: ...
     def insert_packed(
         self, packed: Sequence[Any], account_ids: Sequence[int | None]

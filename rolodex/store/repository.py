@@ -254,7 +254,7 @@ class WriteSession(Reader):
         self._tag_cache: dict[str, int] = {}
         self._bulk_ready = False
         self._aside: list[str] = []  # CREATE INDEX statements to run before the session ends
-        self._deferred: list[tuple[int, int]] | None = None  # set while the trigger is off
+        self._indexing_off = False  # the FTS insert trigger is off; batches are indexed whole
 
     def _execute(self, sql: str) -> None:
         self.conn.exec_driver_sql(sql)
@@ -273,13 +273,14 @@ class WriteSession(Reader):
                 self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
                 self._aside.append(sql)
 
-    def _index_deferred(self) -> None:
+    def _end_bulk_load(self) -> None:
+        """Put back what a bulk load set aside (indexes, the FTS insert trigger)."""
         for sql in self._aside:
             self.conn.exec_driver_sql(sql)
         self._aside = []
-        if self._deferred is not None:
+        if self._indexing_off:
             search.resume_indexing(self._execute)
-            self._deferred = None
+            self._indexing_off = False
 
     # ------------------------------------------------------------------ helpers
     def _insert(self, table: str, row: dict[str, Any]) -> int:
@@ -349,20 +350,6 @@ class WriteSession(Reader):
         self._set_tags("contact_tags", "contact_id", cid, c.tags)
         self.touch(cid)
         return cid
-
-    def insert_contacts(
-        self, contacts: Sequence[Contact], notes: Sequence[Sequence[str]] = ()
-    ) -> list[int]:
-        """Add many new contacts at once (an import), with their notes (``notes[i]`` for
-        ``contacts[i]``): a few multi-row statements per batch instead of a dozen per contact.
-        Their search documents are written here too."""
-        pack = self.contact_packer()
-        notes = list(notes) or [()] * len(contacts)
-        packed = [pack(c, n) for c, n in zip(contacts, notes, strict=True)]
-        ids = self.insert_packed(packed, [c.account_id for c in contacts])
-        for c, cid in zip(contacts, ids, strict=True):
-            c.id = cid
-        return ids
 
     def contact_packer(self) -> Callable[[Contact, Sequence[str]], PackedContact]:
         """A function that turns a new contact and its notes into what ``insert_packed``
@@ -451,11 +438,11 @@ class WriteSession(Reader):
         # The search documents are made here, from the packed rows, rather than by the packer:
         # an import's reader process has more to do than this one.
         docs = [(cid, _doc(p)) for cid, p in zip(ids, packed, strict=True)]
-        if self._deferred is None and len(ids) >= 50:
+        if not self._indexing_off and len(ids) >= 50:
             # A trigger per document costs four times one INSERT … SELECT into the index.
-            self._deferred = [] if search.defer_indexing(self.dialect, self._execute) else None
+            self._indexing_off = search.defer_indexing(self.dialect, self._execute)
         self._rows("contact_search", ("contact_id", "doc"), docs)
-        if self._deferred is not None:
+        if self._indexing_off:
             search.index_range(self._execute, ids[0], ids[-1])
         return ids
 
@@ -468,7 +455,7 @@ class WriteSession(Reader):
 
     def delete_contact(self, contact_id: int) -> None:
         """Remove a contact for good (its child rows and search document go with it)."""
-        self._index_deferred()
+        self._end_bulk_load()
         self._delete("contacts", contact_id)
         self._dirty.discard(contact_id)
         self._tags_changed = True
@@ -480,7 +467,7 @@ class WriteSession(Reader):
             for cid in ids:
                 self.delete_contact(cid)
             return
-        self._index_deferred()
+        self._end_bulk_load()
         batches = list(chunks(ids))
         search.unindex(
             self.dialect,
@@ -621,7 +608,7 @@ class WriteSession(Reader):
         contact this session touched."""
         import sqlalchemy as sa
 
-        self._index_deferred()
+        self._end_bulk_load()
 
         if self._tags_changed:
             self.conn.execute(
