@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolodex.core.contacts import display_name_of, normalize_email, to_e164
+from rolodex.core.journal import BULK_CONTACTS, extend_runs
 from rolodex.core.models import (
     Account,
     Address,
@@ -306,7 +307,7 @@ def _summary(r: ImportReport) -> dict[str, Any]:
 
 # What the matcher tells the writer, in input order:
 #   ("reject", line, reason, raw or None, header)    ("warn", line, message)
-#   ("add", packed contacts, display names)  the next new contacts, provisional ids in order
+#   ("add", packed contacts)                 the next new contacts, provisional ids in order
 #   ("update", contact id, contact, notes)   a record matching a stored or earlier contact
 #   ("same",)                                a record merged into a new contact of this batch
 #   ("account", account)                     an organisation record
@@ -459,7 +460,6 @@ class _Matcher:
     def flush(self) -> Event:
         """The pending new contacts, packed; from now on they match as stored contacts."""
         packed = [self.pack(c, notes) for c, notes in self.pending]
-        names = [c.display_name for c, _ in self.pending]
         for c, _ in self.pending:
             self.added += 1
             cid = -self.added
@@ -472,7 +472,7 @@ class _Matcher:
                     self.phones.setdefault(p.e164, cid)
         self.pending.clear()
         self.pending_uids.clear()
-        return ("add", packed, names)
+        return ("add", packed)
 
 
 class _Writer:
@@ -483,6 +483,7 @@ class _Writer:
         self.region = rx.settings.region
         self.accounts: dict[str, int | None] = {}
         self.new_ids: list[int] = []
+        self.added_ranges: list[list[int]] = []  # ids of the new contacts, as [first, last] runs
         self.updates: list[tuple[int, Contact, list[str]]] = []
         self.raw_rejects: list[str] = []
         self.headed: set[str] = set()  # sources whose header is in the rejects file
@@ -491,7 +492,7 @@ class _Writer:
     def handle(self, event: Event) -> None:
         kind = event[0]
         if kind == "add":
-            self._add(event[1], event[2])
+            self._add(event[1])
         elif kind == "warn":
             self.report.warnings.append(
                 {"line": event[1], "message": event[2], "source": self.source}
@@ -559,17 +560,15 @@ class _Writer:
             self.accounts[key] = existing
             self.report.unchanged += 1
 
-    def _add(self, packed: list[Any], names: list[str]) -> None:
+    def _add(self, packed: list[Any]) -> None:
         """Store new contacts with their notes, in one go (updates queued before them first)."""
         self._flush_updates()
         account_ids = [self._account_id(p[1]) for p in packed]
         ids = self.ch.w.insert_packed(packed, account_ids)
         self.new_ids.extend(ids)
-        for cid, name in zip(ids, names, strict=True):
-            # Undoing the add deletes the contact, and its notes with it.
-            self.ch.record("create", "contact", cid, f"import: added {name}", contact_id=cid)
+        extend_runs(self.added_ranges, ids)
         self.report.added += len(ids)
-        # Write the journal as we go: a 100k-record import would otherwise hold 100k entries.
+        # Write the journal as we go: updates carry whole snapshots.
         self.ch.w.add_journal(self.ch.entries)
         self.ch.entries.clear()
 
@@ -620,6 +619,17 @@ class _Writer:
 
     def finish(self) -> None:
         self._flush_updates()
+        if self.added_ranges:
+            # One entry for every contact the import added (undoing it deletes them, and
+            # their notes with them), not one each: a 100k-row file is one line of history.
+            n = self.report.added
+            self.ch.record(
+                "create",
+                BULK_CONTACTS,
+                None,
+                f"import: added {n} contact{'s' if n != 1 else ''}",
+                after={"ids": self.added_ranges},
+            )
         self.ch.w.add_journal(self.ch.entries)
         self.ch.entries.clear()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rolodex.core.models import (
@@ -31,6 +31,28 @@ _ENTITIES: dict[str, tuple[Callable[[dict], Any], str, str]] = {
     "deal": (deal_from_dict, "put_deal", "delete_deal"),
     "saved_search": (saved_search_from_dict, "put_saved_search", "delete_saved_search"),
 }
+
+
+# The entity of one entry for many contacts created together (an import's new contacts):
+# ``after`` is {"ids": [[first, last], …]}, inclusive runs of their ids.
+BULK_CONTACTS = "contacts"
+
+
+def extend_runs(runs: list[list[int]], ids: Iterable[int]) -> None:
+    """Add ids (ascending, as a store hands them out) to inclusive ``[first, last]`` runs."""
+    for i in ids:
+        if runs and runs[-1][1] + 1 == i:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+
+
+def bulk_ids(entry: JournalEntry) -> list[int] | None:
+    """The contacts a bulk entry stands for; None for an entry about one record."""
+    if entry.entity != BULK_CONTACTS:
+        return None
+    runs = (entry.after or entry.before or {}).get("ids", [])
+    return [i for first, last in runs for i in range(first, last + 1)]
 
 
 def revert(w: WriteSession, entry: JournalEntry) -> None:
@@ -70,23 +92,33 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
     An older change is only reverted when nothing since has touched the same records (unless
     ``force``): reverting it would silently throw those later edits away."""
     entries = ch.w.journal_group(group)
+    bulk = {e.id: bulk_ids(e) for e in entries if e.entity == BULK_CONTACTS}
     if not force:
-        later = ch.w.later_changes(group, [(e.entity, e.entity_id) for e in entries])
+        keys = [(e.entity, e.entity_id) for e in entries if e.id not in bulk]
+        keys += [("contact", i) for ids in bulk.values() for i in ids or ()]
+        later = ch.w.later_changes(group, keys)
         if later:
             shown = "; ".join(f"{e.summary} ({e.user})" for e in later[:3])
             raise Conflict(
                 f"{len(later)} later changes touch the same records ({shown}); undo those "
                 "first, or use --force to revert anyway"
             )
+    # Contacts of a bulk entry go as a whole. Its entry is written when the change ends, so
+    # it is reverted first; an update the change made to one of them (a later file of an
+    # import folder matching it) must then not put that contact back.
+    created = {i for ids in bulk.values() for i in ids or ()}
     added: list[int] = []  # contacts a change created: deleted together (an import's undo)
     for entry in reversed(entries):
         if entry.entity == "contact" and entry.before is None and entry.entity_id is not None:
             added.append(entry.entity_id)
-        else:
+        elif entry.entity != "contact" or entry.entity_id not in created:
             if added:
                 ch.w.delete_contacts(added)
                 added.clear()
-            revert(ch.w, entry)
+            if entry.id in bulk:
+                ch.w.delete_contacts(bulk[entry.id] or [])
+            else:
+                revert(ch.w, entry)
         ch.record(
             "undo",
             entry.entity,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from rolodex.core.journal import BULK_CONTACTS as BULK
 from rolodex.core.models import (
     Account,
     Address,
@@ -862,12 +863,26 @@ class Reader:
             conds.append("contact_id = :c")
             params["c"] = contact_id
         where = " AND ".join(conds) if conds else "1 = 1"
-        rows = self.ex.rows(
+        cols = (
             "SELECT id, group_id, at, actor, action, entity, entity_id, summary, before, after, "
-            f"undone, contact_id FROM journal WHERE {where} ORDER BY id DESC LIMIT {int(limit)}",
-            params,
+            "undone, contact_id FROM journal"
         )
-        return [_journal(r) for r in rows]
+        rows = self.ex.rows(f"{cols} WHERE {where} ORDER BY id DESC LIMIT {int(limit)}", params)
+        entries = [_journal(r) for r in rows]
+        if contact_id is not None:
+            # Contacts created together (by an import) share one entry: the ones naming this
+            # contact among their id runs concern it too. There is one per import, not more.
+            bulk = [
+                e
+                for e in map(_journal, self.ex.rows(f"{cols} WHERE entity = :b", {"b": BULK}))
+                if any(
+                    first <= contact_id <= last
+                    for first, last in (e.after or e.before or {}).get("ids", [])
+                )
+            ]
+            if bulk:
+                entries = sorted(entries + bulk, key=lambda e: e.id or 0, reverse=True)[:limit]
+        return entries
 
     def journal_group(self, group_id: str) -> list[JournalEntry]:
         rows = self.ex.rows(

@@ -96,6 +96,45 @@ def test_import_undo_refuses_to_drop_later_edits(srx) -> None:
         srx.contacts.resolve("u-ada")
 
 
+def test_an_import_is_one_line_of_history_and_one_undo(rx) -> None:
+    report = rx.imports.run(vsource(), write_rejects=False)
+    newest = rx.journal.history(limit=10)
+    assert [e.summary for e in newest[:1]] == ["import: added 2 contacts"]
+    assert not any(e.summary.startswith("import: added Ada") for e in newest)
+    # The contact's own history still says where it came from.
+    assert "import: added 2 contacts" in [e.summary for e in rx.journal.history("u-li")]
+    undone = rx.imports.undo(report.batch_id)
+    assert [e.summary for e in undone] == [
+        "import: added account Analytical Engines",
+        "import: added 2 contacts",
+    ]
+    assert rx.contacts.count() == 0
+    assert [e.summary for e in rx.journal.history(limit=2)] == [
+        "undid: import: added account Analytical Engines",
+        "undid: import: added 2 contacts",
+    ]
+
+
+def test_undo_of_a_folder_whose_later_file_updated_a_contact_it_added(srx, monkeypatch) -> None:
+    from rolodex.core import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 1)  # the first file's contact is stored first
+    srx.contacts.add(ContactChanges(name="Grace Hopper", add_emails=["grace@navy.example"]))
+    before = dump(srx.store.path)
+    card = "BEGIN:VCARD\nVERSION:3.0\nUID:u-x\nFN:Ada Lovelace\nTITLE:{}\nEND:VCARD\n"
+    sources = [
+        Source("cards/a.vcf", card.format("CTO").encode()),
+        Source("cards/b.vcf", card.format("Countess").encode()),
+    ]
+    report = srx.imports.run(sources, write_rejects=False)
+    assert (report.added, report.updated) == (1, 1)
+    assert srx.contacts.get("u-x").title == "Countess"
+    srx.imports.undo(report.batch_id)
+    after = dump(srx.store.path)
+    before.pop("import_batches"), after.pop("import_batches")
+    assert after == before
+
+
 def test_dry_run_writes_nothing(srx) -> None:
     before = dump(srx.store.path)
     report = srx.imports.run(vsource(), dry_run=True, write_rejects=False)
