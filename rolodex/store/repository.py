@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from rolodex.core.journal import extend_runs
 from rolodex.core.models import (
     Account,
     Contact,
@@ -223,6 +224,10 @@ _SET_ASIDE = frozenset(
     }
 )
 
+# Search documents of a bulk load are indexed this many at a time: FTS5 writes a segment per
+# statement, and small ones cost merges later (1000 at a time: 1.4 s for 100k, 10 000: 1.2 s).
+_INDEX_EVERY = 10_000
+
 _JOURNAL_COLUMNS = (
     "group_id",
     "at",
@@ -254,7 +259,8 @@ class WriteSession(Reader):
         self._tag_cache: dict[str, int] = {}
         self._bulk_ready = False
         self._aside: list[str] = []  # CREATE INDEX statements to run before the session ends
-        self._indexing_off = False  # the FTS insert trigger is off; batches are indexed whole
+        self._indexing_off = False  # the FTS insert trigger is off; documents wait in
+        self._unindexed: list[list[int]] = []  # these runs of contact ids, until the end
 
     def _execute(self, sql: str) -> None:
         self.conn.exec_driver_sql(sql)
@@ -279,8 +285,14 @@ class WriteSession(Reader):
             self.conn.exec_driver_sql(sql)
         self._aside = []
         if self._indexing_off:
+            self._index_waiting()
             search.resume_indexing(self._execute)
             self._indexing_off = False
+
+    def _index_waiting(self) -> None:
+        for low, high in self._unindexed:
+            search.index_range(self._execute, low, high)
+        self._unindexed = []
 
     # ------------------------------------------------------------------ helpers
     def _insert(self, table: str, row: dict[str, Any]) -> int:
@@ -443,7 +455,9 @@ class WriteSession(Reader):
             self._indexing_off = search.defer_indexing(self.dialect, self._execute)
         self._rows("contact_search", ("contact_id", "doc"), docs)
         if self._indexing_off:
-            search.index_range(self._execute, ids[0], ids[-1])
+            extend_runs(self._unindexed, ids)
+            if sum(high - low + 1 for low, high in self._unindexed) >= _INDEX_EVERY:
+                self._index_waiting()
         return ids
 
     def _rows(self, table: str, columns: Sequence[str], rows: list[tuple]) -> None:

@@ -82,7 +82,7 @@ _SQLITE_INSERT_TRIGGER = """CREATE TRIGGER contact_search_ai AFTER INSERT ON con
 
 def defer_indexing(dialect: str, execute: Any) -> bool:
     """Stop indexing search documents as they are inserted, for a bulk load inside the caller's
-    transaction: ``index_range`` indexes each batch, ``resume_indexing`` ends it. False where
+    transaction: ``index_range`` indexes what was inserted, ``resume_indexing`` ends it. False where
     there is nothing to defer."""
     if dialect != "sqlite":
         return False

@@ -235,15 +235,20 @@ def test_a_failed_write_leaves_nothing_behind(any_target: str) -> None:
         store.close()
 
 
-def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, tmp_path) -> None:
-    """The import path (packed rows, ids taken at once, documents indexed per batch) stores
-    what ``put_contact`` stores, search documents included."""
+def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(
+    any_target: str, tmp_path, monkeypatch
+) -> None:
+    """The import path (packed rows, ids taken at once, documents indexed a few batches at a
+    time and the rest at the end) stores what ``put_contact`` stores, search documents
+    included."""
     import dataclasses
 
+    from rolodex.store import repository
     from rolodex.store.repository import _doc
 
+    monkeypatch.setattr(repository, "_INDEX_EVERY", 100)  # batches 1+2 early, 3 at the end
     people = []
-    for i in range(60):  # enough for the bulk indexing path
+    for i in range(180):  # enough for the bulk indexing path
         c = full_contact()
         c.uid, c.display_name = f"bulk-{i}", f"Zoë Bulk{i} 芳"
         c.emails = [dataclasses.replace(e, address=f"z{i}.{e.address}") for e in c.emails]
@@ -258,14 +263,17 @@ def test_bulk_inserted_contacts_equal_contacts_put_one_by_one(any_target: str, t
             pack = w.contact_packer()
             packed = [pack(c, ["a note", " "]) for c in people]
             aid = w.put_account(Account(name="Analytical Engines"))
-            ids = w.insert_packed(packed, [aid] * len(people))
+            ids = []
+            for k in range(0, len(packed), 60):
+                ids += w.insert_packed(packed[k : k + 60], [aid] * 60)
         for c in people:
             c.account_id = aid
         with store.reading() as r:
             back = r.contacts_by_ids(ids)
             stored = dict(r.ex.rows("SELECT contact_id, doc FROM contact_search"))
             rebuilt = r.search_docs(ids)
-            assert [h.id for h in r.search("bulk59")] == [ids[-1]]
+            assert [h.id for h in r.search("bulk179")] == [ids[-1]]
+            assert [h.id for h in r.search("bulk59")] == [ids[59]]
             assert len(r.search("芳")) == 50  # one page
 
             assert (r.ex.rows(schema) if r.dialect == "sqlite" else []) == before  # indexes back
