@@ -22,17 +22,26 @@ RANK_FROM = 3
 
 def build_doc(parts: Iterable[str], phones: Iterable[tuple[str, str | None]] = ()) -> str:
     """The folded, de-duplicated tokens of a contact's texts and phones (with their digits)."""
+    plain: list[str] = []  # ASCII texts: split together, in one call
     tokens: list[str] = []
     for part in parts:
         if part:
-            tokens += search_tokens(part)
+            if part.isascii():
+                plain.append(part)
+            else:
+                tokens += search_tokens(part)
     for number, e164 in phones:
-        tokens.extend(search_tokens(number))
-        for d in (digits(number), digits(e164 or "")):
+        if number.isascii():
+            plain.append(number)
+        else:
+            tokens += search_tokens(number)
+        for d in (digits(number), digits(e164) if e164 else ""):
             if d:
                 tokens.append(d)
                 if d.startswith("00"):
                     tokens.append(d[2:])
+    if plain:
+        tokens += search_tokens(" ".join(plain))
     # The leading space lets PostgreSQL express "a token starts with x" as LIKE '% x%'.
     return " " + " ".join(dict.fromkeys(tokens))
 
