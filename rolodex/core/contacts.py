@@ -52,38 +52,38 @@ def make_phone(number: str, region: str | None, label: str = "") -> Phone:
     return Phone(number=number, e164=to_e164(number, region), label=label)
 
 
-# "+CC digits…" with plain separators and no trunk "0" after the country code: E.164 is "+" and
-# the digits. phonenumbers agrees on every such number we have tried and costs ~30 µs a call,
-# which is most of an import's time for phones.
-_PLAIN_INTERNATIONAL = re.compile(
-    r"^\+[1-9][\d \-.]{6,24}$|^\+1 ?\([2-9]\d\d\) ?[2-9]\d\d[ \-.]?\d{4}$"
-)
-_TRUNK_AFTER_CC = re.compile(r"^\+\d{1,3}[ \-.]0")
-# A ten-digit national number of the North American Numbering Plan: NXX NXX XXXX.
-_NANP_NATIONAL = re.compile(r"^\(?[2-9]\d\d\)?[ \-.]?[2-9]\d\d[ \-.]?\d{4}$")
-_NANP_REGIONS = frozenset(
-    "US CA AG AI AS BB BM BS DM DO GD GU JM KN KY LC MP MS PR SX TC TT VC VG VI".split()  # noqa: SIM905
-)
+# Phone numbers as people write them: ASCII digits, the usual separators, at most one leading
+# "+". For such text phonenumbers.parse depends only on the digits, on the "+" and on the
+# region: it finds no extension (that needs letters, "#", "," or ";"), its viability pattern
+# accepts any three or more digits among these separators, and it only ever reads the digits
+# afterwards. Fewer than three digits may be "not viable" depending on the separators, and
+# parse refuses input longer than 250 characters; both are left to phonenumbers.
+_SIMPLE_PHONE = re.compile(r"\+?[0-9 ().\-]{3,250}")
+_NSN_MIN, _NSN_MAX = 2, 17  # bounds of a national significant number in phonenumbers
+
+
+class _Unsure(Exception):
+    """The fast path cannot reproduce phonenumbers for this number: ask phonenumbers."""
+
+
+class _NoNumber(Exception):
+    """phonenumbers.parse would raise NumberParseException."""
 
 
 def to_e164(number: str, region: str | None) -> str | None:
     """The E.164 form of a phone number as written (national numbers read for ``region``), or
-    None when it cannot be a number. What phonenumbers says; the common shapes are worked out
-    from its metadata without a full parse, which costs ~30 µs: most of an import's time for
-    phones."""
-    if number.startswith("+"):
-        if _PLAIN_INTERNATIONAL.match(number) and not _TRUNK_AFTER_CC.match(number):
-            plain = digits(number)
-            for size in (1, 2, 3):
-                rule = _country_rule(plain[:size])
-                if rule is not None:
-                    lengths, prefix = rule
-                    national = plain[size:]
-                    if len(national) in lengths and not (prefix and prefix.match(national)):
-                        return "+" + plain
-                    break
-    elif region in _NANP_REGIONS and _NANP_NATIONAL.match(number):  # "(415) 555-0132"
-        return "+1" + digits(number)
+    None when it cannot be a number. What phonenumbers says; numbers written with plain
+    separators are worked out from its metadata without a full parse, which costs ~20 µs: most
+    of an import's time for phones."""
+    if _SIMPLE_PHONE.fullmatch(number):
+        plain = digits(number)
+        if len(plain) >= 3:
+            try:
+                return _e164_of_digits(plain, number[0] == "+", region)
+            except _NoNumber:
+                return None
+            except _Unsure:
+                pass
     import phonenumbers
 
     try:
@@ -95,29 +95,183 @@ def to_e164(number: str, region: str | None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-_COUNTRY_RULES: dict[str, tuple[frozenset[int], re.Pattern[str] | None] | None] = {}
+def _e164_of_digits(plain: str, plus: bool, region: str | None) -> str | None:
+    """phonenumbers.parse, is_possible_number and E.164 formatting for a number given as its
+    digits (three or more) and whether it was written with a leading "+", read for ``region``.
+    Raises _NoNumber where parse raises, _Unsure where phonenumbers does something this does
+    not reproduce (including regions it does not know)."""
+    home = None if region is None else _REGION_NUMBERING.get(region) or _region_numbering(region)
+    if plus:
+        # "+" and a known calling code; otherwise parse reads the digits again as if written
+        # without the "+".
+        code = _CODE_OF_PREFIX.get(plain[:3]) or _calling_code_of(plain)
+        if code:
+            national = plain[len(str(code)) :]
+        else:
+            code, national = _calling_code_without_plus(plain, home)
+            if code == 0:
+                raise _NoNumber
+    elif home is None:
+        raise _NoNumber  # no "+" and no region to read the number for
+    else:
+        code, national = _calling_code_without_plus(plain, home)
+    if code == 0:
+        # A national number of the region: its own national prefix, the lengths of the main
+        # region of its calling code.
+        assert home is not None
+        numbering, code, national = home, home.code, plain
+        main = _CODE_NUMBERING.get(code) or _code_numbering(code)
+    else:
+        numbering = main = _CODE_NUMBERING.get(code) or _code_numbering(code)
+    if len(national) < _NSN_MIN:
+        raise _NoNumber
+    # The national prefix ("0", "1", …) is dropped when what is left has a possible length.
+    stripped = _strip_national_prefix(national, numbering)
+    if stripped is not national and numbering.verdicts[len(stripped)] in (_POSSIBLE, _TOO_LONG):
+        national = stripped
+    if len(national) > _NSN_MAX:
+        raise _NoNumber
+    if main.verdicts[len(national)] in (_POSSIBLE, _LOCAL_ONLY):  # is_possible_number
+        return f"+{code}{national}"
+    return None
 
 
-def _country_rule(code: str) -> tuple[frozenset[int], re.Pattern[str] | None] | None:
-    """For a country calling code: the possible lengths of its national numbers, and the
-    national prefix phonenumbers would strip from them (None: not a country code)."""
-    if code in _COUNTRY_RULES:
-        return _COUNTRY_RULES[code]
+def _calling_code_without_plus(plain: str, home: _Numbering | None) -> tuple[int, str]:
+    """(calling code, national number) of digits written without "+": after the region's
+    international prefix ("00", "011", …), or the region's own calling code written without
+    "+" when that reads better; (0, "") for a national number."""
+    if home is None:
+        return 0, ""
+    match = home.international_prefix.match(plain)
+    if match and plain[match.end() : match.end() + 1] != "0":  # calling codes never start with 0
+        rest = plain[match.end() :]
+        if len(rest) <= _NSN_MIN:
+            raise _NoNumber
+        code = _CODE_OF_PREFIX.get(rest[:3]) or _calling_code_of(rest)
+        if not code:
+            raise _NoNumber
+        return code, rest[len(str(code)) :]
+    if plain.startswith(home.code_text):
+        national = _strip_national_prefix(plain[len(home.code_text) :], home)
+        if (
+            not _matches_general(plain, home) and _matches_general(national, home)
+        ) or home.verdicts[len(plain)] == _TOO_LONG:
+            return home.code, national
+    return 0, ""
+
+
+def _strip_national_prefix(national: str, numbering: _Numbering) -> str:
+    """The number without the national prefix (and carrier code) phonenumbers strips from it;
+    the very same string when it strips none."""
+    prefix = numbering.national_prefix
+    match = prefix.match(national) if prefix is not None and national else None
+    if not match:
+        return national
+    if numbering.transforms and (not match.groups() or match.groups()[-1] is not None):
+        raise _Unsure  # the prefix is rewritten, not just dropped
+    rest = national[match.end() :]
+    if _matches_general(national, numbering) and not _matches_general(rest, numbering):
+        return national
+    return rest
+
+
+def _matches_general(national: str, numbering: _Numbering) -> bool:
+    pattern = numbering.general_pattern
+    return pattern is not None and pattern.fullmatch(national) is not None
+
+
+# phonenumbers' ValidationResult for lengths, as _test_number_length works it out.
+_LOCAL_ONLY, _POSSIBLE, _TOO_SHORT, _TOO_LONG, _INVALID_LENGTH = range(5)
+
+
+def _length_verdict(size: int, lengths: Sequence[int], local_lengths: Sequence[int]) -> int:
+    if size in local_lengths:
+        return _LOCAL_ONLY
+    if lengths[0] == size:
+        return _POSSIBLE
+    if lengths[0] > size:
+        return _TOO_SHORT
+    if lengths[-1] < size:
+        return _TOO_LONG
+    return _POSSIBLE if size in lengths[1:] else _INVALID_LENGTH
+
+
+class _Numbering:
+    """What parsing needs from phonenumbers' metadata for one region or calling code."""
+
+    __slots__ = (
+        "code",
+        "code_text",
+        "general_pattern",
+        "international_prefix",
+        "national_prefix",
+        "transforms",
+        "verdicts",
+    )
+
+    def __init__(self, meta: object) -> None:
+        general = getattr(meta, "general_desc", None)
+        if general is None or not general.possible_length:
+            raise _Unsure
+        self.code: int = meta.country_code  # type: ignore[attr-defined]
+        self.code_text = str(self.code)
+        pattern = general.national_number_pattern
+        self.general_pattern = re.compile(pattern) if pattern else None
+        # Without an international prefix a region recognises none.
+        self.international_prefix = re.compile(meta.international_prefix or "(?!)")  # type: ignore[attr-defined]
+        strip = meta.national_prefix_for_parsing  # type: ignore[attr-defined]
+        self.national_prefix = re.compile(strip) if strip else None
+        self.transforms = bool(meta.national_prefix_transform_rule)  # type: ignore[attr-defined]
+        # The length verdict of every number the fast path can see (it has at most 250 digits).
+        lengths = tuple(general.possible_length)
+        local_lengths = tuple(general.possible_length_local_only or ())
+        self.verdicts = tuple(_length_verdict(n, lengths, local_lengths) for n in range(251))
+
+
+_REGION_NUMBERING: dict[str, _Numbering] = {}
+_CODE_NUMBERING: dict[int, _Numbering] = {}
+# Every three-digit string that starts with a calling code, to that code (the shorter code
+# where two match, as phonenumbers tries one, two, then three digits).
+_CODE_OF_PREFIX: dict[str, int] = {}
+
+
+def _region_numbering(region: str) -> _Numbering:
     import phonenumbers
 
-    rule = None
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code)) if code[0] != "0" else None
-    if regions:
-        meta = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(int(code), regions[0])
-        if meta is not None and meta.general_desc is not None:
-            desc = meta.general_desc
-            lengths = frozenset(desc.possible_length or ()) | frozenset(
-                desc.possible_length_local_only or ()
-            )
-            strip = meta.national_prefix_for_parsing or meta.national_prefix
-            rule = (lengths, re.compile(strip) if strip else None)
-    _COUNTRY_RULES[code] = rule
-    return rule
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise _Unsure
+    numbering = _Numbering(phonenumbers.PhoneMetadata.metadata_for_region(region))
+    _REGION_NUMBERING[region] = numbering
+    return numbering
+
+
+def _code_numbering(code: int) -> _Numbering:
+    """The numbering of the main region of a calling code: the one parse switches to and
+    is_possible_number checks lengths against."""
+    import phonenumbers
+
+    main = phonenumbers.region_code_for_country_code(code)
+    numbering = _Numbering(
+        phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, main)
+    )
+    _CODE_NUMBERING[code] = numbering
+    return numbering
+
+
+def _calling_code_of(plain: str) -> int:
+    """The calling code at the start of three or more digits, 0 for none."""
+    if not _CODE_OF_PREFIX:
+        import phonenumbers
+
+        known = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        for n in range(1000):
+            text = f"{n:03d}"
+            if text[0] != "0":  # calling codes never start with 0
+                for size in (1, 2, 3):
+                    if int(text[:size]) in known:
+                        _CODE_OF_PREFIX[text] = int(text[:size])
+                        break
+    return _CODE_OF_PREFIX.get(plain[:3], 0)
 
 
 def split_name(name: str) -> tuple[str, str]:
