@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from rolodex.cli import render
-from rolodex.cli.params import JsonOpt, examples, rx
+from rolodex.cli.params import JsonOpt, examples, rx, state
 from rolodex.errors import UsageError
 
 IMPORT_HELP = (
@@ -74,7 +74,22 @@ def import_(
     force: Annotated[bool, typer.Option(help="With undo: revert despite later edits.")] = False,
     json_: JsonOpt = False,
 ) -> None:
-    r = rx(ctx)
+    reader = None
+    if what[0] not in ("list", "undo") and len(what) == 1:
+        # A large file is read in a second process, which starts while the store opens.
+        from rolodex.config import load_settings
+        from rolodex.core.imports import read_sources, start_reader
+
+        mapping = _mapping(map_ or [], map_file)
+        sources = read_sources(what[0], stdin=lambda: sys.stdin.buffer.read())
+        region = load_settings(state(ctx).db).region
+        reader = start_reader(sources, fmt=format_, preset=preset, mapping=mapping, region=region)
+    try:
+        r = rx(ctx)
+    except BaseException:
+        if reader is not None:
+            reader.close()
+        raise
     if what[0] == "list" and len(what) == 1:
         _list_batches(r, json_)
         return
@@ -86,13 +101,15 @@ def import_(
         return
     if len(what) != 1:
         raise UsageError("import one FILE, DIR or '-' at a time")
-    mapping = _mapping(map_ or [], map_file)
-    from rolodex.core.imports import read_sources
-
-    sources = read_sources(what[0], stdin=lambda: sys.stdin.buffer.read())
     with _progress() as tick:
         report = r.imports.run(
-            sources, fmt=format_, preset=preset, mapping=mapping, dry_run=dry_run, progress=tick
+            sources,
+            fmt=format_,
+            preset=preset,
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=tick,
+            reader=reader,
         )
     _show_report(report, json_)
 

@@ -175,12 +175,39 @@ class ImportService:
         progress: Callable[[int], None] | None = None,
         write_rejects: bool = True,
         parallel: bool | None = None,
+        reader: ReaderProcess | None = None,
     ) -> ImportReport:
         """Import ``sources`` in one transaction. Large single files are read in a second
-        process while this one writes (``parallel``; by default from ``PARALLEL_FROM`` bytes)."""
+        process while this one writes (``parallel``; by default from ``PARALLEL_FROM`` bytes),
+        started here or already by ``start_reader`` (``reader``, stopped here in any case)."""
         if fmt is not None and fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
         formats = [fmt or detect_format(s.data, s.name) for s in sources]
+        if parallel is None:
+            parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
+        if reader is None and parallel and len(sources) == 1 and _can_fork():
+            # Started before the store's transaction: it reads while that begins.
+            inp = _Input(formats[0], sources[0].data, preset, mapping, self.rx.now(), "")
+            reader = ReaderProcess(inp, self.rx.settings.region)
+        try:
+            return self._run(
+                sources, formats, preset, mapping, dry_run, progress, write_rejects, reader
+            )
+        finally:
+            if reader is not None:
+                reader.close()
+
+    def _run(
+        self,
+        sources: list[Source],
+        formats: list[str],
+        preset: str | None,
+        mapping: dict[str, str] | None,
+        dry_run: bool,
+        progress: Callable[[int], None] | None,
+        write_rejects: bool,
+        reader: ReaderProcess | None,
+    ) -> ImportReport:
         kinds = set(formats)
         name = sources[0].name if len(sources) == 1 else str(Path(sources[0].name).parent)
         report = ImportReport(
@@ -210,18 +237,15 @@ class ImportService:
                     ch.w.contact_packer(),
                     writer.provenance(),
                 )
-                if parallel is None:
-                    parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
-                # The reader's matches stay in its process: one file only.
-                parallel = parallel and len(sources) == 1 and _can_fork()
                 read = 0
                 for source, f in zip(sources, formats, strict=True):
                     writer.source = source.name
                     prefix = "" if report.source == source.name else f"{Path(source.name).name}: "
                     read_input = _Input(f, source.data, preset, mapping, self.rx.now(), prefix)
+                    # The reader's matches stay in its process: it reads one file only.
                     events = (
-                        _worker_events(matcher, read_input)
-                        if parallel
+                        reader.events(matcher)
+                        if reader is not None
                         else _local_events(matcher, read_input)
                     )
                     for event in events:
@@ -370,24 +394,6 @@ class _Matcher:
                 return cid if type(cid) is int else cid[0]
         return None
 
-    def _normalise(self, c: Contact, line: int, prefix: str) -> Iterator[Event]:
-        emails = []
-        for e in c.emails:
-            try:
-                e.address = normalize_email(e.address)
-                emails.append(e)
-            except UsageError:
-                yield (
-                    "warn",
-                    line,
-                    f"{prefix}dropped the email {e.address!r}: not an email address",
-                )
-        c.emails = emails
-        for p in c.phones:
-            if p.e164 is None and len(digits(p.number)) >= 3:
-                p.e164 = to_e164(p.number, self.region)
-        c.display_name = display_name_of(c)
-
     def _match(self, c: Contact) -> tuple[int | None, str | None]:
         """A stored contact's id, else the UID of a contact pending in this batch.
 
@@ -419,7 +425,6 @@ class _Matcher:
         return next((cid for cid in found if cid not in self.claimed), None)
 
     def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> Iterator[Event]:
-        yield from self._normalise(c, line, prefix)
         if not c.display_name:
             yield ("reject", line, f"{prefix}no name, email or phone", None, "")
             return
@@ -750,6 +755,30 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
         target.vcard_extra = list(incoming.vcard_extra)
 
 
+def _prepared(records: Iterable[Any], region: str | None) -> Iterator[Any]:
+    """Records with their contacts normalised (emails checked, phones in E.164, a display
+    name): what needs no store, so a reader process can do it before the store is open."""
+    from rolodex.importers.base import ContactRecord
+
+    for rec in records:
+        item = getattr(rec, "item", None)
+        if isinstance(item, ContactRecord):
+            c = item.contact
+            emails = []
+            for e in c.emails:
+                try:
+                    e.address = normalize_email(e.address)
+                    emails.append(e)
+                except UsageError:
+                    rec.warnings.append(f"dropped the email {e.address!r}: not an email address")
+            c.emails = emails
+            for p in c.phones:
+                if p.e164 is None and len(digits(p.number)) >= 3:
+                    p.e164 = to_e164(p.number, region)
+            c.display_name = display_name_of(c)
+        yield rec
+
+
 @dataclass
 class _Input:
     """One source to read, and how."""
@@ -762,9 +791,13 @@ class _Input:
     prefix: str  # put before messages about this source
 
 
-def _local_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
+def _records(inp: _Input, region: str | None) -> Iterator[Any]:
     records = _parse(inp.fmt, inp.data, preset=inp.preset, mapping=inp.mapping, now=inp.now)
-    yield from matcher.events(records, inp.prefix)
+    return _prepared(records, region)
+
+
+def _local_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
+    yield from matcher.events(_records(inp, matcher.region), inp.prefix)
 
 
 def _can_fork() -> bool:
@@ -776,48 +809,90 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _worker_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
-    """The matcher's events, worked out in a forked process and sent over a pipe in batches:
-    this process only stores them. The child holds no connection and writes nothing."""
-    import multiprocessing
-    import pickle
+class ReaderProcess:
+    """A forked process that reads one input while this one stores what it has read.
 
-    # What the child needs is imported here, so that it never imports after the fork.
-    import rolodex.importers.csv_presets
-    import rolodex.importers.vcard  # noqa: F401
+    It starts before the store is opened: it parses and normalises records meanwhile (what
+    needs no store, most of the reading), and matches and packs them once ``events`` hands it
+    the matcher, with what the store holds. It holds no connection and writes nothing."""
 
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    _widen(send.fileno())
-    child = ctx.Process(
-        target=_worker_main,
-        args=(send, matcher, inp),
-        daemon=True,
-    )
-    child.start()
-    send.close()
-    try:
-        while True:
-            try:
-                blob = receive.recv_bytes()
-            except EOFError:
-                child.join()
-                raise StoreError(
-                    f"the import's reader process stopped unexpectedly (exit {child.exitcode})"
-                ) from None
-            events = pickle.loads(blob)
-            for event in events:
-                if event[0] == "end":
-                    matcher.count = event[1]
-                    return
-                if event[0] == "raise":
-                    raise event[1]
-                yield event
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+    def __init__(self, inp: _Input, region: str | None) -> None:
+        import multiprocessing
+
+        # What the child needs to read is imported here, once (the store's packer, in the
+        # matcher it is sent, is imported as it is unpickled: no thread can hold a lock then).
+        import rolodex.importers.csv_presets
+        import rolodex.importers.vcard  # noqa: F401
+
+        ctx = multiprocessing.get_context("fork")
+        self.receive, send = ctx.Pipe(duplex=False)
+        control, self.control = ctx.Pipe(duplex=False)
+        _widen(send.fileno())
+        self.child = ctx.Process(
+            target=_worker_main, args=(send, control, inp, region), daemon=True
+        )
+        self.child.start()
+        send.close()
+        control.close()
+
+    def events(self, matcher: _Matcher) -> Iterator[Event]:
+        """The matcher's events, worked out in the reader process and sent in batches."""
+        import contextlib
+        import pickle
+
+        try:
+            # When it has stopped already (a broken pipe), what it sent says why.
+            with contextlib.suppress(BrokenPipeError):
+                self.control.send_bytes(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
+            while True:
+                try:
+                    blob = self.receive.recv_bytes()
+                except EOFError:
+                    self.child.join()
+                    raise StoreError(
+                        "the import's reader process stopped unexpectedly "
+                        f"(exit {self.child.exitcode})"
+                    ) from None
+                for event in pickle.loads(blob):
+                    if event[0] == "end":
+                        matcher.count = event[1]
+                        return
+                    if event[0] == "raise":
+                        raise event[1]
+                    yield event
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the reader (when it has not finished) and wait for it."""
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        self.receive.close()
+        self.control.close()
+
+
+def start_reader(
+    sources: list[Source],
+    *,
+    fmt: str | None = None,
+    preset: str | None = None,
+    mapping: dict[str, str] | None = None,
+    region: str | None = None,
+    now: dt.datetime | None = None,
+) -> ReaderProcess | None:
+    """A reader process for one large file (``PARALLEL_FROM`` bytes and more) where it can
+    fork, started before the store is opened; None otherwise. ``ImportService.run`` takes it
+    (and stops it, whatever happens)."""
+    if len(sources) != 1 or len(sources[0].data) < PARALLEL_FROM or not _can_fork():
+        return None
+    if fmt is not None and fmt not in FORMATS:
+        return None  # ImportService.run says what is wrong
+    f = fmt or detect_format(sources[0].data, sources[0].name)
+    if f == "ical":
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    return ReaderProcess(_Input(f, sources[0].data, preset, mapping, now, ""), region)
 
 
 def _widen(fd: int) -> None:
@@ -833,13 +908,28 @@ def _widen(fd: int) -> None:
         pass  # the default size works, only with more waiting
 
 
-def _worker_main(send: Any, matcher: _Matcher, inp: _Input) -> None:
+# Records a reader reads ahead while the store opens: at most this many are held. It looks
+# for the matcher every POLL_EVERY records.
+AHEAD = 20_000
+POLL_EVERY = 256
+
+
+def _worker_main(send: Any, control: Any, inp: _Input, region: str | None) -> None:
+    import itertools
     import pickle
 
+    gc.disable()  # as in the importing process (see ImportService._run); the process ends soon
     out: list[Event] = []
     size = 0
     try:
-        for event in _local_events(matcher, inp):
+        records = _records(inp, region)
+        ahead: list[Any] = []
+        for rec in records:
+            ahead.append(rec)
+            if len(ahead) % POLL_EVERY == 0 and (len(ahead) >= AHEAD or control.poll()):
+                break
+        matcher: _Matcher = pickle.loads(control.recv_bytes())
+        for event in matcher.events(itertools.chain(ahead, records), inp.prefix):
             out.append(event)
             size += len(event[1]) if event[0] == "add" else 1
             if size >= 256:
@@ -849,6 +939,8 @@ def _worker_main(send: Any, matcher: _Matcher, inp: _Input) -> None:
         if matcher.pending:
             out.append(matcher.flush())
         out.append(("end", matcher.count))
+    except EOFError:  # the importing process has gone: nobody to tell
+        return
     except BaseException as exc:  # sent to the parent, which raises it
         try:
             pickle.dumps(exc)

@@ -39,6 +39,33 @@ def test_import_reports_rejects_and_is_idempotent(any_target: str, cards: Path) 
     assert [b["id"] for b in batches] == [again["batch_id"], report["batch_id"]]
 
 
+def test_a_large_file_is_read_by_a_second_process_started_before_the_store_opens(
+    sqlite_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rolodex.core import imports
+
+    started = []
+    real = imports.ReaderProcess.__init__
+
+    def counted(self, *args):
+        started.append(1)
+        real(self, *args)
+
+    monkeypatch.setattr(imports.ReaderProcess, "__init__", counted)
+    monkeypatch.setattr(imports, "PARALLEL_FROM", 100)  # every file here is "large"
+    path = tmp_path / "cards.vcf"
+    path.write_text(CARDS * 3, encoding="utf-8", newline="")
+    report = json.loads(ok(sqlite_target, "import", str(path), "--json").stdout)
+    assert (report["added"], report["rejected"]) == (4, 3) and started == [1]
+    again = json.loads(ok(sqlite_target, "import", str(path), "--json").stdout)
+    assert (again["added"], again["updated"]) == (0, 0) and started == [1, 1]
+    # An input that is not a file to import stops the reader and says so.
+    assert_fails(cli(sqlite_target, "import", str(path), "--format", "nope"), 2)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"First Name\n" + b'"never closed' * 20)
+    assert_fails(cli(sqlite_target, "import", str(broken)), 6)
+
+
 def test_import_undo_and_dry_run(sqlite_target: str, cards: Path) -> None:
     dry = json.loads(ok(sqlite_target, "import", str(cards), "--dry-run", "--json").stdout)
     assert dry["added"] == 2 and dry["batch_id"] is None

@@ -287,14 +287,17 @@ def test_reading_in_a_second_process_stores_exactly_what_reading_here_does(
     import rolodex.core.imports as imports
 
     monkeypatch.setattr(imports, "CHUNK", 40)  # many batches, and UIDs met across them
+    # The reader reads 64 records ahead, then waits for the matcher and reads on.
+    monkeypatch.setattr(imports, "AHEAD", 64)
+    monkeypatch.setattr(imports, "POLL_EVERY", 16)
     forked = []
-    real = imports._worker_events
+    real = imports.ReaderProcess.events
 
-    def counted(*args):
+    def counted(self, matcher):
         forked.append(1)
-        return real(*args)
+        return real(self, matcher)
 
-    monkeypatch.setattr(imports, "_worker_events", counted)
+    monkeypatch.setattr(imports.ReaderProcess, "events", counted)
     vcf, csv_text = _mixed_input(random.Random(7), 300)
     data = (vcf if fmt == "vcard" else csv_text).encode("utf-8")
     reports, journals = [], []
@@ -325,6 +328,19 @@ def test_a_second_process_passes_on_an_error_about_the_whole_input(srx) -> None:
         srx.imports.run([Source("in.csv", b"")], fmt="csv", parallel=False, write_rejects=False)
     assert str(raised.value) == str(here.value)
     assert srx.imports.batches() == []
+
+
+def test_a_reader_that_stopped_before_the_store_opened_still_says_why(srx) -> None:
+    import datetime as dt
+
+    from rolodex.core.imports import ReaderProcess, _Input
+
+    inp = _Input("csv", b"", None, None, dt.datetime.now(dt.UTC), "")
+    reader = ReaderProcess(inp, "US")
+    reader.child.join(10)  # it has failed and gone before anyone sends it the matcher
+    with pytest.raises(BadInput, match="empty"):
+        srx.imports.run([Source("in.csv", b"")], fmt="csv", reader=reader, write_rejects=False)
+    assert not reader.child.is_alive() and srx.imports.batches() == []
 
 
 def test_rows_of_one_file_that_share_an_email_stay_two_people(srx) -> None:
