@@ -15,3 +15,17 @@ def open_rolodex(settings: Settings | None = None, *, db: str | None = None) -> 
     target = db_target(db or settings.db)
     store = Store(target).open()
     return Rolodex(store, settings)
+
+
+def store_is_new_or_small(db: str | None) -> bool:
+    """Whether the database is a SQLite file that does not exist yet or holds little (a few
+    thousand contacts), without opening it: an import's reader process can then start before
+    it is opened and be sent what it holds, rather than wait for it and share that."""
+    from rolodex.paths import db_target
+    from rolodex.store.engine import sqlite_path
+
+    path = sqlite_path(db_target(db))
+    try:
+        return path is not None and (not path.exists() or path.stat().st_size < 16 * 2**20)
+    except OSError:
+        return False

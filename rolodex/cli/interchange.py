@@ -76,14 +76,19 @@ def import_(
 ) -> None:
     reader = None
     if what[0] not in ("list", "undo") and len(what) == 1:
-        # A large file is read in a second process, which starts while the store opens.
+        # A large file is read in a second process; into a new or small store, it starts
+        # while the store opens.
+        from rolodex.bootstrap import store_is_new_or_small
         from rolodex.config import load_settings
         from rolodex.core.imports import read_sources, start_reader
 
         mapping = _mapping(map_ or [], map_file)
         sources = read_sources(what[0], stdin=lambda: sys.stdin.buffer.read())
-        region = load_settings(state(ctx).db).region
-        reader = start_reader(sources, fmt=format_, preset=preset, mapping=mapping, region=region)
+        settings = load_settings(state(ctx).db)
+        if store_is_new_or_small(state(ctx).db or settings.db):
+            reader = start_reader(
+                sources, fmt=format_, preset=preset, mapping=mapping, region=settings.region
+            )
     try:
         r = rx(ctx)
     except BaseException:

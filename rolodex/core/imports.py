@@ -185,13 +185,19 @@ class ImportService:
         formats = [fmt or detect_format(s.data, s.name) for s in sources]
         if parallel is None:
             parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
-        if reader is None and parallel and len(sources) == 1 and _can_fork():
-            # Started before the store's transaction: it reads while that begins.
-            inp = _Input(formats[0], sources[0].data, preset, mapping, self.rx.now(), "")
-            reader = ReaderProcess(inp, self.rx.settings.region)
+        if reader is None and not (parallel and len(sources) == 1):
+            parallel = False
         try:
             return self._run(
-                sources, formats, preset, mapping, dry_run, progress, write_rejects, reader
+                sources,
+                formats,
+                preset,
+                mapping,
+                dry_run,
+                progress,
+                write_rejects,
+                reader,
+                parallel,
             )
         finally:
             if reader is not None:
@@ -207,6 +213,7 @@ class ImportService:
         progress: Callable[[int], None] | None,
         write_rejects: bool,
         reader: ReaderProcess | None,
+        parallel: bool,
     ) -> ImportReport:
         kinds = set(formats)
         name = sources[0].name if len(sources) == 1 else str(Path(sources[0].name).parent)
@@ -237,6 +244,10 @@ class ImportService:
                     ch.w.contact_packer(),
                     writer.provenance(),
                 )
+                if reader is None and parallel and _can_fork():
+                    # Forked now, it shares the matcher's index with this process.
+                    inp = _Input(formats[0], sources[0].data, preset, mapping, ch.now, "")
+                    reader = ReaderProcess(inp, self.rx.settings.region, matcher)
                 read = 0
                 for source, f in zip(sources, formats, strict=True):
                     writer.source = source.name
@@ -280,6 +291,8 @@ class ImportService:
         except _DryRun:
             report.batch_id = None
         finally:
+            if reader is not None:
+                reader.close()
             if gc_was_on:
                 gc.enable()
         raw_rejects = writer.raw_rejects if writer is not None else []
@@ -816,7 +829,9 @@ class ReaderProcess:
     needs no store, most of the reading), and matches and packs them once ``events`` hands it
     the matcher, with what the store holds. It holds no connection and writes nothing."""
 
-    def __init__(self, inp: _Input, region: str | None) -> None:
+    def __init__(self, inp: _Input, region: str | None, matcher: _Matcher | None = None) -> None:
+        """Fork the reader; with ``matcher`` (made from an open store) it starts matching at
+        once, sharing the matcher's index with this process instead of being sent a copy."""
         import multiprocessing
 
         # What the child needs to read is imported here, once (the store's packer, in the
@@ -828,8 +843,9 @@ class ReaderProcess:
         self.receive, send = ctx.Pipe(duplex=False)
         control, self.control = ctx.Pipe(duplex=False)
         _widen(send.fileno())
+        self.given = matcher is not None
         self.child = ctx.Process(
-            target=_worker_main, args=(send, control, inp, region), daemon=True
+            target=_worker_main, args=(send, control, inp, region, matcher), daemon=True
         )
         self.child.start()
         send.close()
@@ -841,9 +857,11 @@ class ReaderProcess:
         import pickle
 
         try:
-            # When it has stopped already (a broken pipe), what it sent says why.
-            with contextlib.suppress(BrokenPipeError):
-                self.control.send_bytes(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
+            if not self.given:
+                # When it has stopped already (a broken pipe), what it sent says why.
+                with contextlib.suppress(BrokenPipeError):
+                    blob = pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)
+                    self.control.send_bytes(blob)
             while True:
                 try:
                     blob = self.receive.recv_bytes()
@@ -883,7 +901,9 @@ def start_reader(
 ) -> ReaderProcess | None:
     """A reader process for one large file (``PARALLEL_FROM`` bytes and more) where it can
     fork, started before the store is opened; None otherwise. ``ImportService.run`` takes it
-    (and stops it, whatever happens)."""
+    (and stops it, whatever happens). It is sent a copy of what the store holds to match
+    against: for a store with many contacts, let ``run`` fork its reader once the store is
+    open, sharing that with it."""
     if len(sources) != 1 or len(sources[0].data) < PARALLEL_FROM or not _can_fork():
         return None
     if fmt is not None and fmt not in FORMATS:
@@ -910,11 +930,13 @@ def _widen(fd: int) -> None:
 
 # Records a reader reads ahead while the store opens: at most this many are held. It looks
 # for the matcher every POLL_EVERY records.
-AHEAD = 20_000
+AHEAD = 5_000
 POLL_EVERY = 256
 
 
-def _worker_main(send: Any, control: Any, inp: _Input, region: str | None) -> None:
+def _worker_main(
+    send: Any, control: Any, inp: _Input, region: str | None, given: _Matcher | None
+) -> None:
     import itertools
     import pickle
 
@@ -924,11 +946,12 @@ def _worker_main(send: Any, control: Any, inp: _Input, region: str | None) -> No
     try:
         records = _records(inp, region)
         ahead: list[Any] = []
-        for rec in records:
-            ahead.append(rec)
-            if len(ahead) % POLL_EVERY == 0 and (len(ahead) >= AHEAD or control.poll()):
-                break
-        matcher: _Matcher = pickle.loads(control.recv_bytes())
+        if given is None:
+            for rec in records:
+                ahead.append(rec)
+                if len(ahead) % POLL_EVERY == 0 and (len(ahead) >= AHEAD or control.poll()):
+                    break
+        matcher: _Matcher = given or pickle.loads(control.recv_bytes())
         for event in matcher.events(itertools.chain(ahead, records), inp.prefix):
             out.append(event)
             size += len(event[1]) if event[0] == "add" else 1

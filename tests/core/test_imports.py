@@ -282,43 +282,53 @@ def _comparable(path: Path) -> dict[str, list]:
 def test_reading_in_a_second_process_stores_exactly_what_reading_here_does(
     rx_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
+    """Three ways: read here; read by a process forked once the store is open (sharing the
+    matcher); read by one started before (sent the matcher, having read ahead meanwhile)."""
     import datetime as dt
 
     import rolodex.core.imports as imports
 
     monkeypatch.setattr(imports, "CHUNK", 40)  # many batches, and UIDs met across them
-    # The reader reads 64 records ahead, then waits for the matcher and reads on.
+    # An early reader reads 64 records ahead, then waits for the matcher and reads on.
     monkeypatch.setattr(imports, "AHEAD", 64)
     monkeypatch.setattr(imports, "POLL_EVERY", 16)
     forked = []
     real = imports.ReaderProcess.events
 
     def counted(self, matcher):
-        forked.append(1)
+        forked.append(self.given)
         return real(self, matcher)
 
     monkeypatch.setattr(imports.ReaderProcess, "events", counted)
     vcf, csv_text = _mixed_input(random.Random(7), 300)
     data = (vcf if fmt == "vcard" else csv_text).encode("utf-8")
+    now = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
     reports, journals = [], []
-    for parallel in (False, True):
-        path = tmp_path / f"{parallel}.db"
+    for way in ("here", "forked", "early"):
+        path = tmp_path / f"{way}.db"
         rx = rx_factory(str(path))
-        rx.now = lambda: dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)  # type: ignore[method-assign]
-        rx.imports.run([Source(f"in.{fmt}", data)], parallel=parallel, write_rejects=False)
-        report = rx.imports.run([Source(f"in.{fmt}", data)], parallel=parallel, write_rejects=False)
+        rx.now = lambda: now  # type: ignore[method-assign]
+        for _ in range(2):
+            source = [Source(f"in.{fmt}", data)]
+            if way == "early":
+                inp = imports._Input(fmt, data, None, None, now, "")
+                reader = imports.ReaderProcess(inp, rx.settings.region)
+                report = rx.imports.run(source, reader=reader, write_rejects=False)
+            else:
+                report = rx.imports.run(source, parallel=way == "forked", write_rejects=False)
         assert (report.added, report.updated) == (0, 0)  # the second import changes nothing
         reports.append(report.to_dict())
         conn = __import__("sqlite3").connect(path)
         journals.append(conn.execute("SELECT action, entity, summary FROM journal").fetchall())
         conn.close()
         rx.close()
-    first = rx_factory(str(tmp_path / "False.db")).imports.batches()[-1].report
+    first = rx_factory(str(tmp_path / "here.db")).imports.batches()[-1].report
     assert first["added"] > 100 and first["rejected"] >= 1 and first["warnings"] >= 1
-    assert len(forked) == 2  # both imports with parallel=True did read in a second process
-    assert reports[0] == reports[1]
-    assert journals[0] == journals[1]
-    assert _comparable(tmp_path / "False.db") == _comparable(tmp_path / "True.db")
+    assert forked == [True, True, False, False]  # two forked with the matcher, two sent it
+    assert reports[0] == reports[1] == reports[2]
+    assert journals[0] == journals[1] == journals[2]
+    here = _comparable(tmp_path / "here.db")
+    assert here == _comparable(tmp_path / "forked.db") == _comparable(tmp_path / "early.db")
 
 
 def test_a_second_process_passes_on_an_error_about_the_whole_input(srx) -> None:
