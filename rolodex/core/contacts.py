@@ -21,7 +21,6 @@ from rolodex.core.models import (
     Ref,
     SearchHit,
     Url,
-    contact_from_dict,
 )
 from rolodex.core.query import QuerySpec, parse_query
 from rolodex.core.text import digits, fold, is_cjk
@@ -560,7 +559,7 @@ class ContactService:
         before = ch.w.get_contact(contact_id)
         if before is None:
             raise NotFound(f"no contact #{contact_id}")
-        contact = contact_from_dict(before.to_dict())
+        contact = before.copy()
         apply(contact)
         contact.display_name = display_name_of(contact)
         if not contact.display_name:

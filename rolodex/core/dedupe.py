@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rolodex.core.models import Contact, Ref, contact_from_dict, task_snapshot
+from rolodex.core.models import Contact, Ref, task_snapshot
 from rolodex.core.text import fold
 from rolodex.errors import NotFound, UsageError
 
@@ -190,7 +190,7 @@ class DedupeService:
         for fname, side in take.items():
             if side.upper() not in ("A", "B"):
                 raise UsageError(f"--take {fname}= takes A or B, not {side!r}")
-        result = contact_from_dict(a.to_dict())
+        result = a.copy()
         conflicts: dict[str, tuple[Any, Any]] = {}
         for fname in SINGLE_FIELDS:
             va, vb = getattr(a, fname), getattr(b, fname)

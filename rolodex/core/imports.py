@@ -31,7 +31,6 @@ from rolodex.core.models import (
     Note,
     Provenance,
     Task,
-    contact_from_dict,
     task_snapshot,
 )
 from rolodex.core.text import digits, fold
@@ -600,7 +599,7 @@ class _Writer:
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         for cid, incoming, notes in self.updates:
-            target = merged.get(cid) or contact_from_dict(stored[cid].to_dict())
+            target = merged.get(cid) or stored[cid].copy()
             _merge_into(target, incoming)
             merged[cid] = target
             known = have_notes.setdefault(cid, set())

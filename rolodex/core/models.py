@@ -142,6 +142,19 @@ class Consent:
     note: str = ""
 
 
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _shallow(obj: Any) -> Any:
+    """A new dataclass instance with the same field values (``copy.copy`` goes through
+    pickling's state protocol for slotted dataclasses: ten times slower)."""
+    kind = type(obj)
+    names = _INIT_FIELDS.get(kind)
+    if names is None:
+        names = _INIT_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    return kind(*[getattr(obj, name) for name in names])
+
+
 @dataclass(slots=True)
 class Contact:
     id: int | None = None
@@ -175,6 +188,22 @@ class Contact:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
+
+    def copy(self) -> Contact:
+        """A copy that shares nothing mutable with this contact: what
+        ``contact_from_dict(c.to_dict())`` gives, at a fraction of the cost."""
+        c = _shallow(self)
+        c.emails = [_shallow(e) for e in self.emails]
+        c.phones = [_shallow(p) for p in self.phones]
+        c.addresses = [_shallow(a) for a in self.addresses]
+        c.urls = [_shallow(u) for u in self.urls]
+        c.socials = [_shallow(s) for s in self.socials]
+        c.consents = [_shallow(k) for k in self.consents]
+        c.tags = list(self.tags)
+        c.custom = dict(self.custom)
+        c.vcard_extra = list(self.vcard_extra)
+        c.provenance = _shallow(self.provenance)
+        return c
 
     @property
     def primary_email(self) -> str | None:

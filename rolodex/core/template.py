@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rolodex.core.models import Contact, Email, Social, Url, contact_from_dict
+from rolodex.core.models import Contact, Email, Social, Url
 from rolodex.errors import UsageError
 
 _SINGLE = (
@@ -97,7 +97,7 @@ def parse_template(text: str, original: Contact, *, region: str | None) -> Conta
         parse_stage,
     )
 
-    c = contact_from_dict(original.to_dict())
+    c = original.copy()
     c.emails, c.phones, c.addresses, c.urls, c.socials, c.tags, c.custom = (
         [],
         [],
