@@ -40,7 +40,15 @@ from rolodex.core.models import (
 from rolodex.core.query import QuerySpec
 from rolodex.core.text import digits, fold
 from rolodex.store import search
-from rolodex.store.sql import Executor, as_date, as_datetime, as_time, chunks, in_clause
+from rolodex.store.sql import (
+    Executor,
+    as_date,
+    as_datetime,
+    as_time,
+    chunks,
+    id_list,
+    in_clause,
+)
 
 
 def like_pattern(value: str) -> str:
@@ -112,12 +120,11 @@ class Reader:
         return got[0] if got else None
 
     def _load_contacts(self, ids: list[int]) -> dict[int, Contact]:
-        inn, p = in_clause("i", ids)
+        inn = id_list(ids)
         out: dict[int, Contact] = {}
         for r in self.ex.rows(
             f"SELECT {_CONTACT_COLS} FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
             f"WHERE c.id IN {inn}",
-            p,
         ):
             out[r[0]] = Contact(
                 id=r[0],
@@ -151,61 +158,52 @@ class Reader:
             )
         if not out:
             return out
-        inn, p = in_clause("i", list(out))
+        inn = id_list(out)
         q = self.ex.rows
         for cid, addr, label, pref in q(
             "SELECT contact_id, address, label, preferred FROM contact_emails "
             f"WHERE contact_id IN {inn} ORDER BY contact_id, position",
-            p,
         ):
             out[cid].emails.append(Email(addr, label, bool(pref)))
         for cid, num, e164, label, pref in q(
             "SELECT contact_id, number, e164, label, preferred FROM contact_phones "
             f"WHERE contact_id IN {inn} ORDER BY contact_id, position",
-            p,
         ):
             out[cid].phones.append(Phone(num, e164, label, bool(pref)))
         for r in q(
             "SELECT contact_id, street, locality, region, postal_code, country, po_box, extended, "
             f"label, preferred FROM contact_addresses WHERE contact_id IN {inn} "
             "ORDER BY contact_id, position",
-            p,
         ):
             out[r[0]].addresses.append(Address(*r[1:9], preferred=bool(r[9])))
         for cid, url, label, pref in q(
             "SELECT contact_id, url, label, preferred FROM contact_urls "
             f"WHERE contact_id IN {inn} ORDER BY contact_id, position",
-            p,
         ):
             out[cid].urls.append(Url(url, label, bool(pref)))
         for cid, service, handle in q(
             "SELECT contact_id, service, handle FROM contact_socials "
             f"WHERE contact_id IN {inn} ORDER BY contact_id, position",
-            p,
         ):
             out[cid].socials.append(Social(service, handle))
         for cid, name in q(
             "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
             f"WHERE ct.contact_id IN {inn} ORDER BY ct.contact_id, ct.position, t.name",
-            p,
         ):
             out[cid].tags.append(name)
         for cid, name, value in q(
             f"SELECT contact_id, name, value FROM custom_fields WHERE contact_id IN {inn} "
             "ORDER BY contact_id, name",
-            p,
         ):
             out[cid].custom[name] = value
         for cid, line in q(
             f"SELECT contact_id, line FROM vcard_extras WHERE contact_id IN {inn} "
             "ORDER BY contact_id, position",
-            p,
         ):
             out[cid].vcard_extra.append(line)
         for cid, channel, granted, at, note in q(
             "SELECT contact_id, channel, granted, at, note FROM consents "
             f"WHERE contact_id IN {inn} ORDER BY contact_id, channel",
-            p,
         ):
             out[cid].consents.append(Consent(channel, bool(granted), as_datetime(at), note))
         return out
