@@ -145,14 +145,26 @@ class Consent:
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _shallow(obj: Any) -> Any:
-    """A new dataclass instance with the same field values (``copy.copy`` goes through
-    pickling's state protocol for slotted dataclasses: ten times slower)."""
+def _field_values(obj: Any) -> tuple[Any, ...]:
+    """A dataclass's field values in ``__init__`` order (every field here is an init field)."""
     kind = type(obj)
     names = _INIT_FIELDS.get(kind)
     if names is None:
         names = _INIT_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj))
-    return kind(*[getattr(obj, name) for name in names])
+    return tuple([getattr(obj, name) for name in names])
+
+
+def _shallow(obj: Any) -> Any:
+    """A new dataclass instance with the same field values (``copy.copy`` goes through
+    pickling's state protocol for slotted dataclasses: ten times slower)."""
+    return type(obj)(*_field_values(obj))
+
+
+def _reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Pickle as the class and its field values: half the bytes, and a third of the time to
+    read back, of the state protocol slotted dataclasses use (an import's reader process
+    sends every record it matched)."""
+    return type(obj), _field_values(obj)
 
 
 @dataclass(slots=True)
@@ -608,3 +620,24 @@ def deal_from_dict(d: dict[str, Any]) -> Deal:
 
 def saved_search_from_dict(d: dict[str, Any]) -> SavedSearch:
     return SavedSearch(**d)
+
+
+for _cls in (
+    PartialDate,
+    Email,
+    Phone,
+    Address,
+    Url,
+    Social,
+    Provenance,
+    Consent,
+    Contact,
+    Account,
+    Relationship,
+    Ref,
+    Note,
+    Interaction,
+    Task,
+    Deal,
+):
+    _cls.__reduce__ = _reduce  # type: ignore[method-assign,assignment]

@@ -34,3 +34,22 @@ def test_a_contact_copy_equals_it_and_shares_nothing_mutable() -> None:
     copy.provenance.source = "elsewhere"
     copy.consents[0].granted = not copy.consents[0].granted
     assert c.to_dict() == before
+
+
+def test_models_pickle_as_their_field_values() -> None:
+    """What an import's reader process sends: every field comes back, nested ones too."""
+    import copy
+    import datetime as dt
+    import pickle
+
+    from rolodex.core.models import Account, Phone, Task
+
+    c = full_contact()
+    task = Task(title="Call back", due_date=dt.date(2026, 12, 1), exdates=[dt.date(2026, 12, 8)])
+    account = Account(name="Analytical Engines", phones=[Phone("+44 20 7946 0958")])
+    for obj in (c, task, account, PartialDate(None, 2, 29)):
+        back = pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(obj) and back == obj
+        assert copy.deepcopy(obj) == obj
+    back = pickle.loads(pickle.dumps(c))
+    assert back.to_dict() == c.to_dict() and back.emails[0] is not c.emails[0]
