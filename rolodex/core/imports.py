@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
@@ -599,7 +600,8 @@ class _Writer:
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         for cid, incoming, notes in self.updates:
-            target = merged.get(cid) or stored[cid].copy()
+            # A shallow copy is enough: merging replaces lists, it does not change them.
+            target = merged.get(cid) or copy.copy(stored[cid])
             _merge_into(target, incoming)
             merged[cid] = target
             known = have_notes.setdefault(cid, set())
@@ -722,7 +724,9 @@ class _Writer:
 
 
 def _merge_into(target: Contact, incoming: Contact) -> None:
-    """What an import brings overrides single fields it has; lists gain what is new."""
+    """What an import brings overrides single fields it has; lists gain what is new. Lists
+    and mappings are replaced, never changed in place, so that ``target`` may be a shallow
+    copy of a contact that must stay as it was."""
     for name in (
         "prefix",
         "given_name",
@@ -747,22 +751,35 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
     if not target.uid:
         target.uid = incoming.uid
     have = {e.address.lower() for e in target.emails}
-    target.emails += [
+    emails = [
         Email(e.address, e.label, e.preferred and not target.emails)
         for e in incoming.emails
         if e.address.lower() not in have
     ]
+    if emails:
+        target.emails = target.emails + emails
     have_phones = {p.e164 or digits(p.number) for p in target.phones}
-    target.phones += [p for p in incoming.phones if (p.e164 or digits(p.number)) not in have_phones]
-    target.addresses += [
+    phones = [p for p in incoming.phones if (p.e164 or digits(p.number)) not in have_phones]
+    if phones:
+        target.phones = target.phones + phones
+    addresses = [
         a for a in incoming.addresses if not any(_covers(have, a) for have in target.addresses)
     ]
+    if addresses:
+        target.addresses = target.addresses + addresses
     have_urls = {u.url for u in target.urls}
-    target.urls += [u for u in incoming.urls if u.url not in have_urls]
-    target.socials += [s for s in incoming.socials if s not in target.socials]
+    urls = [u for u in incoming.urls if u.url not in have_urls]
+    if urls:
+        target.urls = target.urls + urls
+    socials = [s for s in incoming.socials if s not in target.socials]
+    if socials:
+        target.socials = target.socials + socials
     have_tags = {fold(t) for t in target.tags}
-    target.tags += [t for t in incoming.tags if fold(t) not in have_tags]
-    target.custom.update(incoming.custom)
+    tags = [t for t in incoming.tags if fold(t) not in have_tags]
+    if tags:
+        target.tags = target.tags + tags
+    if any(target.custom.get(k) != v for k, v in incoming.custom.items()):
+        target.custom = {**target.custom, **incoming.custom}
     if incoming.vcard_extra:
         target.vcard_extra = list(incoming.vcard_extra)
 

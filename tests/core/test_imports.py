@@ -86,6 +86,30 @@ def test_import_undo_restores_the_previous_state_exactly(srx) -> None:
         srx.imports.undo(report.batch_id)
 
 
+def test_an_update_journals_the_contact_as_it_was(srx) -> None:
+    """The merge works on a shallow copy of the stored contact: it must leave every list of
+    the original alone, or the journal's "before" (and undo) would show the merged one."""
+    srx.contacts.add(
+        ContactChanges(name="Ada L.", add_emails=["ada@example.com"], add_tags=["old"])
+    )
+    before = srx.contacts.get("ada@example.com").to_dict()
+    card = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nEMAIL:ada@example.com\n"
+        "EMAIL:countess@example.com\nTEL:+44 20 7946 0958\nURL:https://ada.example\n"
+        "ADR:;;12 St James's Square;London;;SW1Y 4JH;UK\nCATEGORIES:math\n"
+        "X-SOCIALPROFILE;TYPE=mastodon:@ada@social.example\nX-KEEP:me\n"
+        "ORG:Analytical Engines;Research\nEND:VCARD\n"
+    )
+    report = srx.imports.run(vsource(card), write_rejects=False)
+    assert report.updated == 1
+    (entry,) = [e for e in srx.journal.history() if e.action == "update"]
+    assert entry.before == before
+    assert len(entry.after["emails"]) == 2 and entry.after["tags"] == ["old", "math"]
+    assert entry.after["custom"] == {"vcard.org-units": "Research"}
+    srx.imports.undo(report.batch_id)
+    assert srx.contacts.get("ada@example.com").to_dict() == before
+
+
 def test_import_undo_refuses_to_drop_later_edits(srx) -> None:
     report = srx.imports.run(vsource(), write_rejects=False)
     srx.contacts.edit("u-ada", ContactChanges(nickname="Enchantress"))
