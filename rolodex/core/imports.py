@@ -185,8 +185,7 @@ class ImportService:
         formats = [fmt or detect_format(s.data, s.name) for s in sources]
         if parallel is None:
             parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
-        if reader is None and not (parallel and len(sources) == 1):
-            parallel = False
+        parallel = parallel and len(sources) == 1  # a reader's matches stay in its process
         try:
             return self._run(
                 sources,
