@@ -28,7 +28,7 @@ from rolodex.core.models import (
 )
 from rolodex.core.query import parse_query
 from rolodex.errors import StoreError
-from rolodex.store import migrate
+from rolodex.store import engine, migrate
 from rolodex.store.reader import Reader
 from rolodex.store.repository import Store
 from rolodex.store.sql import SAExecutor, SqliteExecutor
@@ -93,6 +93,18 @@ def test_new_sqlite_file_is_private_and_in_wal_mode(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.HEAD
+
+
+def test_a_new_store_gets_its_page_size_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("CREATE TABLE t (x)")  # written with SQLite's default page size
+    for path in (new, old):
+        Store(str(path)).open().close()
+    with sqlite3.connect(new) as a, sqlite3.connect(old) as b:
+        assert a.execute("PRAGMA page_size").fetchone()[0] == engine.PAGE_SIZE
+        assert b.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert b.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.HEAD
 
 
 def test_default_location_is_the_user_data_dir(isolated_env: Path, rx_factory) -> None:
