@@ -502,6 +502,10 @@ class _Writer:
         self.new_ids: list[int] = []
         self.added_ranges: list[list[int]] = []  # ids of the new contacts, as [first, last] runs
         self.updates: list[tuple[int, Contact, list[str]]] = []
+        # Counting: every contact record once. A contact is added or updated once; the other
+        # records that met it (the same UID again, in this input) count as unchanged.
+        self.ours: set[int] = set()  # contacts this batch added that a later record met
+        self.counted: set[int] = set()  # stored contacts already counted as updated
         self.raw_rejects: list[str] = []
         self.headed: set[str] = set()  # sources whose header is in the rejects file
         self.source = ""
@@ -528,7 +532,10 @@ class _Writer:
         elif kind == "update":
             incoming: Contact = event[2]
             incoming.account_id = self._account_id(incoming.account)
-            self.updates.append((self._id(event[1]), incoming, event[3]))
+            cid = self._id(event[1])
+            if event[1] < 0:
+                self.ours.add(cid)
+            self.updates.append((cid, incoming, event[3]))
             if len(self.updates) >= CHUNK:
                 self._flush_updates()
         elif kind == "same":
@@ -598,7 +605,9 @@ class _Writer:
         have_notes = self.ch.w.note_bodies(ids)
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
+        records: dict[int, int] = {}
         for cid, incoming, notes in self.updates:
+            records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.
             target = merged.get(cid) or copy.copy(stored[cid])
             _merge_into(target, incoming)
@@ -613,8 +622,13 @@ class _Writer:
             before = stored[cid]
             # Equal objects are equal snapshots; only a difference needs the exact check.
             changed = target != before and target.to_dict() != before.to_dict()
+            if (changed or cid in fresh_notes) and cid not in self.ours and cid not in self.counted:
+                self.counted.add(cid)
+                self.report.updated += 1
+                self.report.unchanged += records[cid] - 1
+            else:
+                self.report.unchanged += records[cid]
             if not changed and cid not in fresh_notes:
-                self.report.unchanged += 1
                 continue
             if changed:
                 target.updated_at = self.ch.now
@@ -633,7 +647,6 @@ class _Writer:
                     Note(body=body, contact_id=cid, created_at=self.ch.now, updated_at=self.ch.now)
                 )
                 self.ch.record("create", "note", nid, "import: added note", contact_id=cid)
-            self.report.updated += 1
 
     def finish(self) -> None:
         self._flush_updates()

@@ -59,6 +59,39 @@ def test_importing_again_changes_nothing_and_a_changed_file_updates(rx) -> None:
     assert rx.contacts.get("u-ada").title == "Countess"
 
 
+@pytest.mark.parametrize("gap", [1, 35])
+def test_a_record_is_counted_once_however_far_its_uid_comes_again(
+    srx, monkeypatch: pytest.MonkeyPatch, gap: int
+) -> None:
+    """The same UID twice, in one chunk of records or in chunks far apart: the same counts."""
+    import rolodex.core.imports as imports
+
+    monkeypatch.setattr(imports, "CHUNK", 10)
+
+    def cards(title: str) -> str:
+        out = []
+        for i in range(40):
+            uid, name = ("u-dup", "Dup Licate") if i in (0, gap) else (f"u-{i}", f"Person {i}")
+            out.append(
+                f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\n"
+                f"EMAIL:p{i}@example.com\r\nTITLE:{title}\r\nEND:VCARD\r\n"
+            )
+        return "".join(out)
+
+    def counts(text: str) -> tuple[int, int, int]:
+        r = srx.imports.run(vsource(text), write_rejects=False)
+        assert r.added + r.updated + r.unchanged + r.rejected == 40
+        return r.added, r.updated, r.unchanged
+
+    assert counts(cards("CTO")) == (39, 0, 1)
+    dup = srx.contacts.get("u-dup")
+    assert [e.address for e in dup.emails] == ["p0@example.com", f"p{gap}@example.com"]
+    assert counts(cards("CTO")) == (0, 0, 40)
+    assert counts(cards("CEO")) == (0, 39, 1)
+    assert srx.contacts.get("u-dup").title == "CEO"
+    assert srx.contacts.count() == 39
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
@@ -151,7 +184,8 @@ def test_undo_of_a_folder_whose_later_file_updated_a_contact_it_added(srx, monke
         Source("cards/b.vcf", card.format("Countess").encode()),
     ]
     report = srx.imports.run(sources, write_rejects=False)
-    assert (report.added, report.updated) == (1, 1)
+    # One contact added; the second record of its UID is merged into it.
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
     assert srx.contacts.get("u-x").title == "Countess"
     srx.imports.undo(report.batch_id)
     after = dump(srx.store.path)
