@@ -300,6 +300,12 @@ def display_name_of(c: Contact) -> str:
         return c.nickname
     if c.emails:
         return c.emails[0].address
+    # An organisation's own entry (Outlook's company contacts), or just a number from a
+    # phone's export: named as address books show them.
+    if c.account and c.account.strip():
+        return " ".join(c.account.split())
+    if c.phones:
+        return c.phones[0].number.strip()
     return ""
 
 
@@ -545,12 +551,13 @@ class ContactService:
         with self.rx.change() as ch:
 
             def apply(c: Contact) -> None:
+                had = set(c.tags)
                 for f in dataclasses.fields(Contact):
                     if f.name not in ("id", "created_at", "updated_at", "deleted_at", "account"):
                         setattr(c, f.name, getattr(edited, f.name))
                 if edited.account != c.account:
                     c.account_id = self._account_id(ch, edited.account or "")
-                self._validate(c)
+                self._validate(c, had)
 
             return self.save(ch, contact_id, apply)
 
@@ -710,6 +717,7 @@ class ContactService:
 
     def _apply(self, ch: Change, c: Contact, x: ContactChanges) -> None:
         region = self.rx.settings.region
+        had = set(c.tags)
         if x.name is not None:
             given, family = split_name(x.name)
             c.given_name, c.family_name = given, family
@@ -787,15 +795,19 @@ class ContactService:
                 raise UsageError(f"not a field name: {key!r}")
             c.custom[key.strip()] = value
         c.display_name = display_name_of(c)
-        self._validate(c)
+        self._validate(c, had)
 
-    def _validate(self, c: Contact) -> None:
+    def _validate(self, c: Contact, had: set[str] | frozenset[str] = frozenset()) -> None:
+        """Check what an edit sets. Tags the contact ``had`` are not checked again: an
+        imported category may hold what a typed tag may not (a comma, say), and editing
+        something else must not fail because of it."""
         if c.stage is not None:
             c.stage = parse_stage(c.stage)
         for e in c.emails:
             e.address = normalize_email(e.address)
         for t in c.tags:
-            _clean_tag(t)
+            if t not in had:
+                _clean_tag(t)
 
 
 def refs_text(refs: Sequence[Ref]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,6 +354,11 @@ def _summary(r: ImportReport) -> dict[str, Any]:
 Event = tuple[Any, ...]
 
 
+# What a record's content UID leaves out: what the import itself sets.
+_NOT_CONTENT = ("id", "uid", "account_id", "provenance", "created_at", "updated_at", "deleted_at")
+_CONTENT_UIDS = uuid.UUID("8de41811-a2b8-421d-8d7d-b2b40649737e")  # namespace of those UIDs
+
+
 class _Matcher:
     """Reads records: normalises them, matches them to stored contacts and to earlier records,
     and packs new contacts for the store. It touches no connection, so it can run in another
@@ -375,6 +381,7 @@ class _Matcher:
         self.added = 0
         self.count = 0
         self.uid_pool: list[str] = []
+        self.contents: dict[str, int] = {}  # records given a UID from their content, by digest
 
     def events(self, records: Iterable[Any], prefix: str) -> Iterator[Event]:
         from rolodex.importers.base import AccountRecord, ContactRecord, Rejected
@@ -440,6 +447,10 @@ class _Matcher:
         if not c.display_name:
             yield ("reject", line, f"{prefix}no name, email or phone", None, "")
             return
+        if not c.uid and not c.emails and not any(p.e164 for p in c.phones):
+            # Nothing to match it by next time (a LinkedIn connection, a name and an
+            # address): a UID made from what it says, so that importing it again finds it.
+            c.uid = self._content_uid(c)
         cid, pending_key = self._match(c)
         if cid is not None:
             self.claimed.add(cid)
@@ -462,10 +473,24 @@ class _Matcher:
             c.uid = self._new_uid()
         self.pending.append((c, list(notes)))
 
+    def _content_uid(self, c: Contact) -> str:
+        """A UUID (version 5) of the record's fields. The n-th record of one input that says
+        exactly the same gets the n-th UUID: two such rows stay two people, as ever."""
+        import hashlib
+        import json
+
+        fields = c.to_dict()
+        for key in _NOT_CONTENT:
+            fields.pop(key, None)
+        text = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        n = self.contents.get(digest, 0)
+        self.contents[digest] = n + 1
+        return str(uuid.uuid5(_CONTENT_UIDS, f"{digest}:{n}"))
+
     def _new_uid(self) -> str:
         if not self.uid_pool:
             import os
-            import uuid
 
             # One read of the system's random source for many UUIDs (version 4, RFC 9562).
             raw = os.urandom(16 * CHUNK)
@@ -557,13 +582,12 @@ class _Writer:
     def _account_id(self, name: str | None) -> int | None:
         if not name or not name.strip():
             return None
-        key = fold(name.strip())
+        name = " ".join(name.split())  # as accounts are stored: "Acme  Inc" is "Acme Inc"
+        key = fold(name)
         if key not in self.accounts:
             found = self.ch.w.account_id_by_name(name)
             if found is None:
-                found = self.ch.w.put_account(
-                    Account(name=" ".join(name.split()), provenance=self.provenance())
-                )
+                found = self.ch.w.put_account(Account(name=name, provenance=self.provenance()))
                 self.report.accounts_added += 1
                 self.ch.record("create", "account", found, f"import: added account {name}")
             self.accounts[key] = found
@@ -872,8 +896,12 @@ class ReaderProcess:
         control, self.control = ctx.Pipe(duplex=False)
         _widen(send.fileno())
         self.given = matcher is not None
+        # The child closes its copies of this process's ends: were it to keep them, its
+        # writes would block forever once this process is gone (killed, say) instead of
+        # failing, and it would never end.
+        ours = (self.receive, self.control)
         self.child = ctx.Process(
-            target=_worker_main, args=(send, control, inp, region, matcher), daemon=True
+            target=_worker_main, args=(send, control, inp, region, matcher, ours), daemon=True
         )
         self.child.start()
         send.close()
@@ -963,11 +991,18 @@ POLL_EVERY = 256
 
 
 def _worker_main(
-    send: Any, control: Any, inp: _Input, region: str | None, given: _Matcher | None
+    send: Any,
+    control: Any,
+    inp: _Input,
+    region: str | None,
+    given: _Matcher | None,
+    parent_ends: tuple[Any, ...] = (),
 ) -> None:
     import itertools
     import pickle
 
+    for end in parent_ends:
+        end.close()
     gc.disable()  # as in the importing process (see ImportService._run); the process ends soon
     out: list[Event] = []
     size = 0
@@ -990,7 +1025,7 @@ def _worker_main(
         if matcher.pending:
             out.append(matcher.flush())
         out.append(("end", matcher.count))
-    except EOFError:  # the importing process has gone: nobody to tell
+    except (EOFError, BrokenPipeError):  # the importing process has gone: nobody to tell
         return
     except BaseException as exc:  # sent to the parent, which raises it
         try:
@@ -998,8 +1033,11 @@ def _worker_main(
         except Exception:
             exc = BadInput(f"cannot read the input: {exc}")
         out.append(("raise", exc))
-    send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-    send.close()
+    try:
+        send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        send.close()
+    except BrokenPipeError:
+        pass
 
 
 _ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")

@@ -4,6 +4,7 @@ reversible, and nothing lost on the way round."""
 from __future__ import annotations
 
 import io
+import os
 import random
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from rolodex.core.contacts import ContactChanges
 from rolodex.core.imports import Source, detect_format, read_sources
-from rolodex.errors import BadInput, Conflict, NotFound
+from rolodex.errors import BadInput, Conflict, NotFound, UsageError
 from tests.core.test_services import dump
 
 FIXTURES = Path(__file__).resolve().parent.parent / "importers" / "fixtures"
@@ -90,6 +91,57 @@ def test_a_record_is_counted_once_however_far_its_uid_comes_again(
     assert counts(cards("CEO")) == (0, 39, 1)
     assert srx.contacts.get("u-dup").title == "CEO"
     assert srx.contacts.count() == 39
+
+
+def test_rows_with_only_a_phone_or_a_company_are_named_after_them(srx) -> None:
+    rows = (
+        "First Name,Last Name,Organization Name,E-mail 1 - Value,Phone 1 - Label,"
+        "Phone 1 - Value\n"
+        ",,,,Mobile,+1 212 555 0101\n"
+        ",,Acme  Inc,,Work,+1 212 555 0102\n"
+    )
+    report = srx.imports.run([Source("p.csv", rows.encode())], write_rejects=False)
+    assert (report.added, report.rejected) == (2, 0)
+    assert srx.contacts.get("+1 212 555 0101").display_name == "+1 212 555 0101"
+    assert srx.contacts.get("Acme").phones[0].e164 == "+12125550102"
+    again = srx.imports.run([Source("p.csv", rows.encode())], write_rejects=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2), again
+
+
+def test_an_imported_category_a_tag_could_not_be_does_not_block_edits(srx) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-k\r\nFN:Kim\r\n"
+        "CATEGORIES:VIP,Kunden\\,Berlin\r\nEND:VCARD\r\n"
+    )
+    srx.imports.run(vsource(card), write_rejects=False)
+    assert srx.contacts.get("u-k").tags == ["VIP", "Kunden,Berlin"]
+    edited = srx.contacts.edit("u-k", ContactChanges(title="Chief", add_tags=["new"]))
+    assert edited.title == "Chief" and edited.tags == ["VIP", "Kunden,Berlin", "new"]
+    with pytest.raises(UsageError):
+        srx.contacts.edit("u-k", ContactChanges(add_tags=["a,b"]))
+
+
+def test_records_with_nothing_to_match_by_are_found_again(srx) -> None:
+    """No UID, no email, no phone in E.164 (LinkedIn connections mostly; a number written
+    without its country code and no region set): importing them again adds nobody. Two rows
+    that say exactly the same are still two people."""
+    rows = (
+        "First Name,Last Name,Organization Name,Phone 1 - Value\n"
+        "Linus,Torvalds,Linux Foundation,\n"
+        "Satoshi,Nakamoto,,\n"
+        "Satoshi,Nakamoto,,\n"
+        "Zoe,Phone,,0151 23456789\n"
+    )
+    srx.settings.region = None
+    first = srx.imports.run([Source("c.csv", rows.encode())], write_rejects=False)
+    assert (first.added, first.updated, first.unchanged) == (4, 0, 0)
+    for _ in range(2):
+        again = srx.imports.run([Source("c.csv", rows.encode())], write_rejects=False)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
+    assert srx.contacts.count() == 4
+    changed = rows + "Linus,Torvalds,,\n"  # not the same record: no company
+    third = srx.imports.run([Source("c.csv", changed.encode())], write_rejects=False)
+    assert (third.added, third.unchanged) == (1, 4)
 
 
 def test_matching_by_email_then_phone(srx) -> None:
@@ -290,6 +342,53 @@ def test_csv_export_and_import_round_trip_formula_like_text(srx, tmp_path: Path)
 
 
 # ---------------------------------------------------------------- the reader process
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to reap it counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_reader_process_ends_when_the_importing_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from rolodex.core import imports
+
+    rows = ["First Name,Last Name,E-mail 1 - Value,Notes"]
+    for i in range(imports.PARALLEL_FROM // 60 + 1000):
+        rows.append(f"Given{i},Family{i},p{i}@example.com,met at the fair in {i % 7} rain")
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert big.stat().st_size >= imports.PARALLEL_FROM
+    cmd = [sys.executable, "-m", "rolodex", "--db", str(tmp_path / "x.db"), "import", str(big)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 20
+        while not children and proc.poll() is None and time.monotonic() < deadline:
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as fh:
+                children = [int(c) for c in fh.read().split()]
+            time.sleep(0.01)
+        assert children, "the import did not start a reader process"
+        proc.send_signal(signal.SIGTERM)  # no clean-up in the importing process
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(c) for c in children)
+    finally:
+        proc.kill()
+        for c in children:
+            if _alive(c):
+                os.kill(c, signal.SIGKILL)
+
+
 def _mixed_input(rng: random.Random, n: int) -> tuple[str, str]:
     """A vCard file and a Google CSV of ``n`` people with what real files hold: repeated
     UIDs (the same person twice), shared office emails and switchboard numbers, notes, tags,
