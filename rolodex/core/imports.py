@@ -51,6 +51,26 @@ class _DryRun(Exception):
     """Raised to roll a dry run's transaction back."""
 
 
+class _NothingRead(Exception):
+    """Raised to roll back an import of which no record could be read."""
+
+
+def _nothing_read(name: str, report: ImportReport) -> str:
+    """One line for an input none of whose records could be read: how many were rejected,
+    the first reason or two, and where the rejects file is."""
+    text = f"{name}: no record could be read"
+    if report.rejects:
+        n = len(report.rejects)
+        shown = "; ".join(
+            (f"line {r['line']}: " if r["line"] else "") + r["reason"] for r in report.rejects[:2]
+        )
+        more = f"; and {n - 2} more" if n > 2 else ""
+        text += f" ({n} rejected: {shown}{more})"
+    if report.rejects_file:
+        text += f"; they are in {report.rejects_file}"
+    return text
+
+
 @dataclass
 class ImportReport:
     source: str
@@ -225,6 +245,7 @@ class ImportService:
         gc_was_on = gc.isenabled()
         gc.disable()
         writer: _Writer | None = None
+        nothing = False
         try:
             with self.rx.change() as ch:
                 batch = ImportBatch(
@@ -279,10 +300,7 @@ class ImportService:
                     + report.interactions_added
                     == 0
                 ):
-                    raise BadInput(
-                        f"{name}: no record could be read"
-                        + (f" ({report.rejects[0]['reason']})" if report.rejects else "")
-                    )
+                    raise _NothingRead
                 batch.finished_at = ch.now
                 batch.report = _summary(report)
                 ch.w.put_import_batch(batch)
@@ -290,13 +308,16 @@ class ImportService:
                     raise _DryRun
         except _DryRun:
             report.batch_id = None
+        except _NothingRead:
+            nothing = True
+            report.batch_id = None
         finally:
             if reader is not None:
                 reader.close()
             if gc_was_on:
                 gc.enable()
         raw_rejects = writer.raw_rejects if writer is not None else []
-        if raw_rejects and write_rejects:
+        if raw_rejects and write_rejects and not dry_run:
             target = rejects_path(
                 sources[0].name if len(sources) == 1 else name, formats[0], report.batch_id
             )
@@ -307,6 +328,8 @@ class ImportService:
                 report.warnings.append(
                     {"line": 0, "message": f"could not write the rejects file {target}: {exc}"}
                 )
+        if nothing:
+            raise BadInput(_nothing_read(name, report))
         return report
 
     # ------------------------------------------------------------------ batches

@@ -292,6 +292,35 @@ def test_a_file_of_only_bad_records_is_refused(srx) -> None:
     assert dump(srx.store.path) == before
 
 
+def test_a_file_of_only_bad_records_still_says_which_and_keeps_them(srx, tmp_path: Path) -> None:
+    path = tmp_path / "bad.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nNOTE:x\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cut off\nEMAIL:c@x.org\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "bad.rejects.vcf"
+    before = dump(srx.store.path)
+    with pytest.raises(BadInput, match="no record") as dry:
+        srx.imports.run(read_sources(str(path)), dry_run=True)
+    assert not rejects.exists()  # a dry run leaves no file behind
+    with pytest.raises(BadInput) as real:
+        srx.imports.run(read_sources(str(path)))
+    message = str(real.value)
+    assert "2 rejected" in message and "line 1:" in message and "line 5:" in message
+    assert str(rejects) in message and str(rejects) not in str(dry.value)
+    assert "FN:Cut off" in rejects.read_text(encoding="utf-8")
+    assert dump(srx.store.path) == before
+
+
+def test_a_dry_run_writes_no_rejects_file(srx, tmp_path: Path) -> None:
+    path = tmp_path / "in.vcf"
+    path.write_text(CARDS + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Off\r\n", encoding="utf-8")
+    report = srx.imports.run(read_sources(str(path)), dry_run=True)
+    assert (report.added, report.rejected, report.rejects_file) == (2, 1, None)
+    assert not (tmp_path / "in.rejects.vcf").exists()
+
+
 def test_format_is_read_from_the_content() -> None:
     assert detect_format(CARDS.encode(), "contacts.csv") == "vcard"
     assert detect_format(b"First Name,Last Name,E-mail 1 - Value\nAda,L,a@b.example\n") == "csv"
