@@ -24,7 +24,7 @@ from rolodex.core.models import (
 )
 from rolodex.core.query import QuerySpec, parse_query
 from rolodex.core.text import digits, fold, is_cjk
-from rolodex.errors import Ambiguous, Conflict, NotFound, UsageError
+from rolodex.errors import Ambiguous, ConfigError, Conflict, NotFound, UsageError
 
 if TYPE_CHECKING:
     from rolodex.core.service import Change, Rolodex
@@ -67,6 +67,20 @@ class _Unsure(Exception):
 
 class _NoNumber(Exception):
     """phonenumbers.parse would raise NumberParseException."""
+
+
+def check_region(region: str | None) -> None:
+    """ConfigError when the default region for phone numbers is not one phonenumbers knows:
+    a typo in ROLODEX_REGION would otherwise leave every national number without E.164."""
+    if region is None:
+        return
+    import phonenumbers
+
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"region {region!r} (ROLODEX_REGION or 'region' in the config) is not a country "
+            "that phone numbers are read for; use a two-letter code such as US, GB or DE"
+        )
 
 
 def to_e164(number: str, region: str | None) -> str | None:
@@ -765,6 +779,8 @@ class ContactService:
             if len(kept) == len(c.phones):
                 raise NotFound(f"{c.display_name} has no phone {text!r}")
             c.phones = kept
+        if x.add_phones:
+            check_region(region)
         for text in x.add_phones:
             phone = make_phone(text, region)
             if not any(digits(p.number) == digits(phone.number) for p in c.phones):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolodex.core.contacts import display_name_of, normalize_email, to_e164
+from rolodex.core.contacts import check_region, display_name_of, normalize_email, to_e164
 from rolodex.core.journal import BULK_CONTACTS, extend_runs
 from rolodex.core.models import (
     Account,
@@ -208,6 +208,7 @@ class ImportService:
             parallel = formats[0] != "ical" and len(sources[0].data) >= PARALLEL_FROM
         parallel = parallel and len(sources) == 1  # a reader's matches stay in its process
         try:
+            check_region(self.rx.settings.region)
             return self._run(
                 sources,
                 formats,
@@ -817,8 +818,15 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
     ]
     if emails:
         target.emails = target.emails + emails
-    have_phones = {p.e164 or digits(p.number) for p in target.phones}
-    phones = [p for p in incoming.phones if (p.e164 or digits(p.number)) not in have_phones]
+    # A number is known by its E.164 form or by its digits as written: the same file read
+    # with another default region (or none) gives other E.164 forms of the same numbers.
+    have_e164 = {p.e164 for p in target.phones if p.e164}
+    have_digits = {digits(p.number) for p in target.phones}
+    phones = [
+        p
+        for p in incoming.phones
+        if not (p.e164 and p.e164 in have_e164) and digits(p.number) not in have_digits
+    ]
     if phones:
         target.phones = target.phones + phones
     addresses = [

@@ -12,7 +12,7 @@ import pytest
 
 from rolodex.core.contacts import ContactChanges
 from rolodex.core.imports import Source, detect_format, read_sources
-from rolodex.errors import BadInput, Conflict, NotFound, UsageError
+from rolodex.errors import BadInput, ConfigError, Conflict, NotFound, UsageError
 from tests.core.test_services import dump
 
 FIXTURES = Path(__file__).resolve().parent.parent / "importers" / "fixtures"
@@ -142,6 +142,30 @@ def test_records_with_nothing_to_match_by_are_found_again(srx) -> None:
     changed = rows + "Linus,Torvalds,,\n"  # not the same record: no company
     third = srx.imports.run([Source("c.csv", changed.encode())], write_rejects=False)
     assert (third.added, third.unchanged) == (1, 4)
+
+
+def test_reading_a_file_again_with_another_region_adds_no_phone(srx) -> None:
+    rows = (
+        "First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\nJo,Ko,jo@example.de,0171 2345678\n"
+    )
+    srx.settings.region = "DE"
+    srx.imports.run([Source("de.csv", rows.encode())], write_rejects=False)
+    for region in (None, "AT"):
+        srx.settings.region = region
+        again = srx.imports.run([Source("de.csv", rows.encode())], write_rejects=False)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    phones = srx.contacts.get("jo@example.de").phones
+    assert [(p.number, p.e164) for p in phones] == [("0171 2345678", "+491712345678")]
+
+
+def test_an_unknown_default_region_is_a_configuration_error(srx) -> None:
+    rows = "First Name,Phone 1 - Value\nJo,0171 2345678\n"
+    srx.settings.region = "XX"
+    with pytest.raises(ConfigError, match="'XX'"):
+        srx.imports.run([Source("x.csv", rows.encode())], write_rejects=False)
+    with pytest.raises(ConfigError, match="'XX'"):
+        srx.contacts.add(ContactChanges(name="Jo", add_phones=["0171 2345678"]))
+    assert srx.contacts.count() == 0
 
 
 def test_matching_by_email_then_phone(srx) -> None:
