@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import gc
 import uuid
@@ -478,7 +479,11 @@ class _Matcher:
         cid, pending_key = self._match(c)
         if cid is not None:
             self.claimed.add(cid)
-            yield ("update", cid, c, notes)
+            # Found by its UID, the record is that contact's own card (a vdir synced again):
+            # what it says replaces; found by email or phone, it only adds.
+            # (Another record of a contact this input added is merged like one met nearby.)
+            exact = cid >= 0 and bool(c.uid) and self.uids.get(c.uid) == cid
+            yield ("update", cid, c, notes, exact)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
             first, first_notes = self.pending[self.pending_uids[pending_key]]
@@ -584,7 +589,7 @@ class _Writer:
             cid = self._id(event[1])
             if event[1] < 0:
                 self.ours.add(cid)
-            self.updates.append((cid, incoming, event[3]))
+            self.updates.append((cid, incoming, event[3], event[4]))
             if len(self.updates) >= CHUNK:
                 self._flush_updates()
         elif kind == "same":
@@ -648,17 +653,17 @@ class _Writer:
         """Compare matched records with what is stored, a chunk at a time; store changes."""
         if not self.updates:
             return
-        ids = list(dict.fromkeys(cid for cid, _, _ in self.updates))
+        ids = list(dict.fromkeys(u[0] for u in self.updates))
         stored = {c.id: c for c in self.ch.w.contacts_by_ids(ids)}
         have_notes = self.ch.w.note_bodies(ids)
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         records: dict[int, int] = {}
-        for cid, incoming, notes in self.updates:
+        for cid, incoming, notes, exact in self.updates:
             records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.
             target = merged.get(cid) or copy.copy(stored[cid])
-            _merge_into(target, incoming)
+            _merge_into(target, incoming, exact=exact)
             merged[cid] = target
             known = have_notes.setdefault(cid, set())
             for body in notes:
@@ -783,10 +788,25 @@ class _Writer:
         return self.ch.w.interaction_id_by_uid(uid) is not None
 
 
-def _merge_into(target: Contact, incoming: Contact) -> None:
+_NAME_PARTS = ("prefix", "given_name", "additional_name", "family_name", "suffix")
+
+
+def _merge_into(target: Contact, incoming: Contact, *, exact: bool = False) -> None:
     """What an import brings overrides single fields it has; lists gain what is new. Lists
     and mappings are replaced, never changed in place, so that ``target`` may be a shallow
-    copy of a contact that must stay as it was."""
+    copy of a contact that must stay as it was.
+
+    ``exact``: the record is the contact's own card, found by its UID. Then it also says
+    what is no longer so: a name part it leaves empty, a label that changed, vCard structure
+    it no longer has (the units of a new ORG) — but nothing it does not mention is removed."""
+    if exact and any(getattr(incoming, name) for name in _NAME_PARTS):
+        for name in _NAME_PARTS:
+            setattr(target, name, getattr(incoming, name))
+    if exact:
+        _relabel(target, incoming)
+        stale = [k for k in target.custom if k.startswith("vcard.") and k not in incoming.custom]
+        if stale:
+            target.custom = {k: v for k, v in target.custom.items() if k not in stale}
     for name in (
         "prefix",
         "given_name",
@@ -849,6 +869,22 @@ def _merge_into(target: Contact, incoming: Contact) -> None:
         target.custom = {**target.custom, **incoming.custom}
     if incoming.vcard_extra:
         target.vcard_extra = list(incoming.vcard_extra)
+
+
+def _relabel(target: Contact, incoming: Contact) -> None:
+    """Labels of the emails and phones both have, as the incoming card gives them."""
+    emails = {e.address.lower(): e.label for e in incoming.emails}
+    if any(emails.get(e.address.lower(), e.label) != e.label for e in target.emails):
+        target.emails = [
+            Email(e.address, emails.get(e.address.lower(), e.label), e.preferred)
+            for e in target.emails
+        ]
+    phones = {digits(p.number): p.label for p in incoming.phones}
+    if any(phones.get(digits(p.number), p.label) != p.label for p in target.phones):
+        target.phones = [
+            dataclasses.replace(p, label=phones.get(digits(p.number), p.label))
+            for p in target.phones
+        ]
 
 
 def _prepared(records: Iterable[Any], region: str | None) -> Iterator[Any]:

@@ -168,6 +168,48 @@ def test_an_unknown_default_region_is_a_configuration_error(srx) -> None:
     assert srx.contacts.count() == 0
 
 
+def test_a_card_found_by_its_uid_says_what_is_no_longer_so(srx) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-jm\r\nFN:Dr. Jürgen Karl Müller Jr.\r\n"
+        "N:{n}\r\nORG:{org}\r\nEMAIL;TYPE={kind}:jm@example.de\r\nTEL;TYPE={tel}:+49 30 1234567\r\n"
+        "END:VCARD\r\n"
+    )
+    srx.imports.run(
+        vsource(
+            card.format(
+                n="Müller;Jürgen;Karl;Dr.;Jr.", org="Acme;R&D;Lab 3", kind="HOME", tel="HOME"
+            )
+        ),
+        write_rejects=False,
+    )
+    assert srx.contacts.get("u-jm").custom["vcard.org-units"] == "R&D;Lab 3"
+    # The same card, edited elsewhere: a new employer, no middle name, other labels.
+    edited = card.format(n="Müller;Jürgen;;;", org="Other Corp", kind="WORK", tel="CELL")
+    report = srx.imports.run(
+        vsource(edited.replace("Dr. Jürgen Karl Müller Jr.", "Jürgen Müller")), write_rejects=False
+    )
+    assert (report.updated, report.unchanged) == (1, 0)
+    c = srx.contacts.get("u-jm")
+    assert (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix) == (
+        "",
+        "Jürgen",
+        "",
+        "Müller",
+        "",
+    )
+    assert c.account == "Other Corp" and "vcard.org-units" not in c.custom
+    assert [e.label for e in c.emails] == ["work"] and len(c.phones) == 1
+    assert c.phones[0].label != "home"
+    # Found by its email, a record from elsewhere only adds: nothing is cleared.
+    other = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J. Müller\r\nN:Müller;J.;;;\r\n"
+        "EMAIL:jm@example.de\r\nEND:VCARD\r\n"
+    )
+    srx.imports.run(vsource(other), write_rejects=False)
+    c = srx.contacts.get("u-jm")
+    assert c.account == "Other Corp" and [e.label for e in c.emails] == ["work"]
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
