@@ -422,7 +422,7 @@ class _Matcher:
             if isinstance(item, ContactRecord):
                 yield from self._contact(item.contact, item.notes, rec.line, prefix)
             elif isinstance(item, AccountRecord):
-                yield ("account", item.account)
+                yield ("account", item.account, item.notes)
             else:
                 yield ("activity", item, self._linked(item))
             if len(self.pending) >= CHUNK:
@@ -595,7 +595,7 @@ class _Writer:
         elif kind == "same":
             self.report.unchanged += 1
         elif kind == "account":
-            self._account_record(event[1])
+            self._account_record(event[1], event[2])
         elif kind == "activity":
             cid = event[2]
             self._activity(event[1], None if cid is None else self._id(cid))
@@ -622,7 +622,7 @@ class _Writer:
             self.accounts[key] = found
         return self.accounts[key]
 
-    def _account_record(self, account: Account) -> None:
+    def _account_record(self, account: Account, notes: list[str]) -> None:
         key = fold(account.name)
         existing = self.ch.w.account_id_by_name(account.name)
         if existing is None:
@@ -633,9 +633,21 @@ class _Writer:
             self.accounts[key] = aid
             self.report.accounts_added += 1
             self.ch.record("create", "account", aid, f"import: added account {account.name}")
+            known: set[str] = set()
         else:
-            self.accounts[key] = existing
-            self.report.unchanged += 1
+            aid = self.accounts[key] = existing
+            known = {n.body for n in self.ch.w.notes_of_account(aid)}
+        fresh = [body for body in dict.fromkeys(notes) if body.strip() and body not in known]
+        for body in fresh:
+            nid = self.ch.w.put_note(
+                Note(body=body, account_id=aid, created_at=self.ch.now, updated_at=self.ch.now)
+            )
+            self.ch.record("create", "note", nid, "import: added note")
+        if existing is not None:
+            if fresh:
+                self.report.updated += 1
+            else:
+                self.report.unchanged += 1
 
     def _add(self, packed: list[Any]) -> None:
         """Store new contacts with their notes, in one go (updates queued before them first)."""

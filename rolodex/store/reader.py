@@ -658,6 +658,10 @@ class Reader:
     def notes_of_contact(self, contact_id: int) -> list[Note]:
         return self._notes("n.contact_id = :c", {"c": contact_id})
 
+    def notes_of_account(self, account_id: int) -> list[Note]:
+        """The account's own notes (not those of its contacts)."""
+        return self._notes("n.account_id = :a AND n.contact_id IS NULL", {"a": account_id})
+
     def _notes(self, where: str, params: dict[str, Any]) -> list[Note]:
         out = []
         for r in self.ex.rows(

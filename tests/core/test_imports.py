@@ -210,6 +210,28 @@ def test_a_card_found_by_its_uid_says_what_is_no_longer_so(srx) -> None:
     assert c.account == "Other Corp" and [e.label for e in c.emails] == ["work"]
 
 
+def test_an_organisation_card_keeps_its_notes_once(srx) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Widgets Ltd\r\nORG:Widgets Ltd\r\n"
+        "NOTE:Key supplier\r\nEND:VCARD\r\n"
+    )
+    first = srx.imports.run(vsource(card), write_rejects=False)
+    assert first.accounts_added == 1
+    with srx.reading() as r:
+        aid = r.account_id_by_name("Widgets Ltd")
+        assert [n.body for n in r.notes_of_account(aid)] == ["Key supplier"]
+    again = srx.imports.run(vsource(card), write_rejects=False)
+    assert (again.accounts_added, again.updated, again.unchanged) == (0, 0, 1)
+    more = srx.imports.run(
+        vsource(card.replace("NOTE:", "NOTE:Pays late\r\nNOTE:")), write_rejects=False
+    )
+    assert (more.updated, more.unchanged) == (1, 0)
+    srx.imports.undo(more.batch_id)
+    srx.imports.undo(first.batch_id)
+    with srx.reading() as r:
+        assert r.account_id_by_name("Widgets Ltd") is None
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
