@@ -407,9 +407,13 @@ class _Matcher:
         self.count = 0
         self.uid_pool: list[str] = []
         self.contents: dict[str, int] = {}  # records given a UID from their content, by digest
+        self.whole_cards = False  # the records are vCards (see ``events``)
 
-    def events(self, records: Iterable[Any], prefix: str) -> Iterator[Event]:
+    def events(self, records: Iterable[Any], prefix: str, fmt: str = "") -> Iterator[Event]:
         from rolodex.importers.base import AccountRecord, ContactRecord, Rejected
+
+        # Only a vCard is a contact's whole card; a CSV row holds some of its fields.
+        self.whole_cards = fmt == "vcard"
 
         for rec in records:
             self.count += 1
@@ -417,7 +421,8 @@ class _Matcher:
                 yield ("reject", rec.line, prefix + rec.reason, rec.raw, rec.header)
                 continue
             for message in rec.warnings:
-                yield ("warn", rec.line, prefix + message)
+                # A parser may say on which line of the record the trouble was.
+                yield ("warn", getattr(message, "line", rec.line), prefix + message)
             item = rec.item
             if isinstance(item, ContactRecord):
                 yield from self._contact(item.contact, item.notes, rec.line, prefix)
@@ -482,7 +487,7 @@ class _Matcher:
             # Found by its UID, the record is that contact's own card (a vdir synced again):
             # what it says replaces; found by email or phone, it only adds.
             # (Another record of a contact this input added is merged like one met nearby.)
-            exact = cid >= 0 and bool(c.uid) and self.uids.get(c.uid) == cid
+            exact = self.whole_cards and cid >= 0 and bool(c.uid) and self.uids.get(c.uid) == cid
             yield ("update", cid, c, notes, exact)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
@@ -941,7 +946,7 @@ def _records(inp: _Input, region: str | None) -> Iterator[Any]:
 
 
 def _local_events(matcher: _Matcher, inp: _Input) -> Iterator[Event]:
-    yield from matcher.events(_records(inp, matcher.region), inp.prefix)
+    yield from matcher.events(_records(inp, matcher.region), inp.prefix, inp.fmt)
 
 
 def _can_fork() -> bool:
@@ -1094,7 +1099,7 @@ def _worker_main(
                 if len(ahead) % POLL_EVERY == 0 and (len(ahead) >= AHEAD or control.poll()):
                     break
         matcher: _Matcher = given or pickle.loads(control.recv_bytes())
-        for event in matcher.events(itertools.chain(ahead, records), inp.prefix):
+        for event in matcher.events(itertools.chain(ahead, records), inp.prefix, inp.fmt):
             out.append(event)
             size += len(event[1]) if event[0] == "add" else 1
             if size >= 256:

@@ -7,13 +7,14 @@ magnitude slower and does not read vCard 4.0).
 Reading
 -------
 * Encoding. Line ends (CRLF, LF, CR, mixed) are normalised first; folds are undone on *bytes*,
-  so a fold that splits a UTF-8 sequence decodes cleanly. The file's encoding is chosen once,
-  by ``decode_text`` on the unfolded bytes: UTF-8 (with or without BOM; UTF-16 with a BOM is
-  transcoded), else cp1252 **for the whole file** - one invalid UTF-8 sequence anywhere makes
-  every card of that file read as cp1252. A property's own ``CHARSET`` wins for
-  QUOTED-PRINTABLE values and, in a non-UTF-8 file, for 8-bit values too (``CHARSET=UTF-8``
-  or ``SHIFT_JIS`` in a cp1252 file). QUOTED-PRINTABLE without a CHARSET is read as UTF-8 when
-  it is valid UTF-8, else in the file's encoding.
+  so a fold that splits a UTF-8 sequence decodes cleanly. A file that is all UTF-8 (with or
+  without BOM; UTF-16 with a BOM is transcoded) is settled by one decode; otherwise each card
+  is judged on its own: UTF-8 when it is, else cp1252 (a 4.0 card, which must be UTF-8: UTF-8
+  with U+FFFD for the bad bytes). Such a card gets a warning naming the line of its first bad
+  byte, unless no card of the file is UTF-8 text (a cp1252 file). A property's own
+  ``CHARSET`` wins for QUOTED-PRINTABLE values and, in a non-UTF-8 card, for 8-bit values
+  too (``CHARSET=UTF-8`` or ``SHIFT_JIS`` in a cp1252 card). QUOTED-PRINTABLE without a
+  CHARSET is read as UTF-8 when it is valid UTF-8, else in the card's encoding.
 * QUOTED-PRINTABLE soft line breaks (``=`` at the end of a line) join the next line whatever
   it starts with; otherwise a line starting with a space or tab continues the previous one.
 * Labels. EMAIL/TEL/ADR/URL ``TYPE`` values (3.0/4.0 ``TYPE=a,b``, ``TYPE="a,b"``, repeated
@@ -23,13 +24,19 @@ Reading
   group replaces the label: the ``_$!<...>!$_`` wrapper is dropped and Apple's built-in names
   and the standard TYPE words are lower-cased ("_$!<Other>!$_" and "Other" -> "other"); other
   custom labels keep their case. An ``itemN.X-ABDATE`` labelled Anniversary becomes the
-  anniversary (as does ``X-ANNIVERSARY``).
+  anniversary (as does ``X-ANNIVERSARY``); the same date again in another of these forms is
+  dropped. Apple's ``TYPE=IPHONE`` (with nothing but CELL/VOICE) is the label "iphone". A
+  value in the same group as a kept line (``item3.ADR`` + ``item3.X-ABADR``) remembers its
+  group in ``custom["vcard.groups"]``. A ``tel:`` URI's ``;ext=N`` is read as " ext. N".
+* Warnings (``LineWarning``) carry the physical line of the property they are about.
 * Everything that is not modelled is kept in ``Contact.vcard_extra`` as the unfolded logical
   line, exactly as written (group, parameters, value and escaping), in order: X-* lines, GEO,
   TZ, RELATED, IMPP, KEY, LOGO, SOUND, LABEL, GENDER, KIND values other than individual/org,
   X-ABLabel lines whose group holds no modelled property, a second FN/N/TITLE/BDAY/PHOTO/...
   Not kept: VERSION, PRODID and REV (written fresh). QUOTED-PRINTABLE soft breaks in a kept
-  line are removed (the value decodes the same). Parameters of modelled properties other
+  line are removed (the value decodes the same). A kept line with a base64 value (2.1/3.0
+  ``ENCODING``, or a 4.0 data: URI of a known media type) is stored in its 3.0 form with the
+  base64 in one piece (see ``_kept_binary``). Parameters of modelled properties other
   than TYPE/PREF/ENCODING/CHARSET/VALUE (e.g. 4.0 ``ADR;LABEL=``, ``PID``, ``ALTID``,
   ``LANGUAGE``, Apple's ``X-ABCROP-RECTANGLE``) are not kept.
 * A vCard 2.1 ``AGENT:`` followed by an embedded ``BEGIN:VCARD ... END:VCARD`` (at any depth)
@@ -62,11 +69,15 @@ used by kept lines. 3.0 writes ``TYPE=work,pref``; 4.0 ``TYPE=work;PREF=1``, a T
 global number (``+`` and digits, ``-``, ``.``, ``(``, ``)``) as ``VALUE=uri:tel:...`` and any
 other TEL as text, so the number comes back exactly as written. FN is always written (by the
 rule above when the display name is empty); N always in 3.0. Year-less dates are ``--MMDD``;
-dates are ``YYYY-MM-DD`` in 3.0 and ``YYYYMMDD`` in 4.0. Socials are written as
-``X-SOCIALPROFILE;TYPE=service:handle`` unless that exact line is already kept; a line read
-in exactly that form becomes a social again (any other X-SOCIALPROFILE is kept). Kept lines
-follow, verbatim (a line break inside one is escaped, so it cannot end the card), then
-END:VCARD. Text values are escaped; CR and CRLF inside them are written as ``\\n``.
+dates are ``YYYY-MM-DD`` in 3.0 and ``YYYYMMDD`` in 4.0. The anniversary is ANNIVERSARY in 4.0;
+in 3.0 Apple's ``itemN.X-ABDATE`` labelled Anniversary plus ``X-ANNIVERSARY``. The label
+"iphone" is written ``TYPE=iphone,cell,voice``; a number with " ext. N" as a tel: URI with
+``;ext=N`` in 4.0. Kept binary lines are written as stored in 3.0, as data: URIs in 4.0.
+Socials are written as ``X-SOCIALPROFILE;TYPE=service:handle`` unless that exact line is
+already kept; a line read in exactly that form becomes a social again (any other
+X-SOCIALPROFILE is kept). Kept lines follow, verbatim (a line break inside one is escaped,
+so it cannot end the card), then END:VCARD. Text values are escaped; CR and CRLF inside
+them are written as ``\\n``.
 """
 
 from __future__ import annotations
@@ -87,7 +98,7 @@ from rolodex.importers.base import (
     looks_binary,
 )
 
-__all__ = ["dump_vcard", "dump_vcards", "parse_vcards", "sniff_vcard"]
+__all__ = ["LineWarning", "dump_vcard", "dump_vcards", "parse_vcards", "sniff_vcard"]
 
 PRODID = "-//Rolodex//Rolodex//EN"
 VERSIONS = ("3.0", "4.0")
@@ -147,6 +158,10 @@ _APPLE_LABELS = {
         "Manager",
     )
 }
+# How Apple types an iPhone number (TYPE=IPHONE,CELL,VOICE): read as the label "iphone", and
+# that label written the same way.
+_IPHONE_TYPES = ("iphone", "cell", "voice")
+_IPHONE_SET = frozenset(_IPHONE_TYPES)
 # Labels read case-insensitively and stored lower-case.
 _KNOWN_LABELS = frozenset(_APPLE_LABELS).union(*_STD_TYPES.values())
 _IMAGE_TYPES = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "bmp": "bmp"}
@@ -170,12 +185,15 @@ _TOKENS = {";": re.compile(r"\\.|;", re.S), ",": re.compile(r"\\.|,", re.S)}
 _NEEDS_ESC = re.compile(r"[\\,;\n\r]")
 _REDUCED_DATE = re.compile(r"\d{4}(?:-?\d{2})?|--\d{2}|---\d{2}")
 _TEL_URI = re.compile(r"\+[0-9][0-9().\-]*")
+_TEL_URI_EXT = re.compile(r"(\+[0-9][0-9().\-]*);ext=([0-9]+)", re.I)
+_TEL_EXT = re.compile(r"(\+[0-9][0-9().\-]*)(?: ext\. |;ext=)([0-9]+)")
 _DATA_IMAGE = re.compile(r"data:image/([a-z0-9.+-]+);base64,([A-Za-z0-9+/=]*)")
 _URL_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)")
 _CHARSET = re.compile(rb";CHARSET=\"?([A-Za-z0-9_.:-]+)", re.I)
 _B64_PARAM = re.compile(rb"ENCODING=\"?B|;BASE64", re.I)
 _SUBTYPE = re.compile(r"[a-z0-9.+-]+")
 _B64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
+_V4_LINE = re.compile(rb"^VERSION[ \t]*:[ \t]*4\.0[ \t]*$", re.I | re.M)
 
 # Property codes for the dispatch in _parse_card.
 (
@@ -417,6 +435,84 @@ def _line_text(line: bytes, enc: str) -> str:
     return line.decode(enc, "replace")
 
 
+# --------------------------------------------------------------------------- binary kept lines
+# A kept property with an inline binary value (KEY, LOGO, SOUND, a second PHOTO, X-...) is
+# stored in one form whatever version it came in, so that reading our own 3.0 or 4.0 output
+# gives the same line back: the 3.0 form ``NAME;params;TYPE=...,MEDIA;ENCODING=b:base64`` with
+# the base64 in one piece (2.1 indents its continuation lines), the media type as the last TYPE
+# value. 3.0 output writes it as it is; 4.0 output, which has no ENCODING, as a data: URI.
+_MEDIA_OF_TYPE = {t: "image/" + sub for t, sub in _IMAGE_TYPES.items()}
+_MEDIA_OF_TYPE.update(
+    {"pgp": "application/pgp-keys", "x509": "application/pkix-cert", "wave": "audio/wav"}
+)
+_TYPE_OF_MEDIA = {m: t.upper() for t, m in _MEDIA_OF_TYPE.items() if t != "jpg"}
+_OCTETS = "application/octet-stream"
+_DATA_URI = re.compile(r"data:([A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+);base64,([A-Za-z0-9+/=\s]*)")
+_ENCODING_B = ";ENCODING=b:"
+
+
+def _kept_binary(parts: list[bytes], value: bytes, enc: str) -> str | None:
+    """The stored form of a kept property with a base64 value (2.1/3.0 ``ENCODING``, or a
+    4.0 data: URI of a known media type); None when it is not one, to keep it as written."""
+    others: list[str] = []
+    types: list[str] = []
+    encoding = ""
+    for raw in parts[1:]:
+        s = raw.decode(enc, "replace")
+        key, eq, val = s.partition("=")
+        if not eq:  # vCard 2.1 bare parameter: an encoding or a type
+            word = s.strip()
+            if word.lower() in ("base64", "b"):
+                encoding = "b"
+            elif word and word.lower() not in ("7bit", "8bit"):
+                types.append(word)
+            continue
+        key = key.strip().upper()
+        val = val.strip().strip('"')
+        if key == "ENCODING":
+            encoding = "b" if val.lower() in ("b", "base64") else val
+        elif key == "TYPE":
+            types += [t for t in (x.strip().strip('"') for x in val.split(",")) if t]
+        elif key != "VALUE" or val.lower() not in ("binary", "uri"):
+            others.append(s)
+    text = value.decode("ascii", "replace")
+    if encoding == "b":
+        media = ""
+        for i in range(len(types) - 1, -1, -1):  # the last media type word is the one
+            if types[i].lower() in _MEDIA_OF_TYPE:
+                media = _MEDIA_OF_TYPE[types.pop(i).lower()]
+                break
+        b64 = "".join(text.split())
+    elif not encoding and (m := _DATA_URI.fullmatch(text.strip())):
+        media = m.group(1).lower()
+        if media != _OCTETS and media not in _TYPE_OF_MEDIA:
+            return None
+        b64 = "".join(m.group(2).split())
+    else:
+        return None
+    if media and media != _OCTETS:
+        types.append(_TYPE_OF_MEDIA[media])
+    head = parts[0].decode("ascii", "replace") + "".join(";" + o for o in others)
+    if types:
+        head += ";TYPE=" + ",".join(types)
+    return head + _ENCODING_B + b64
+
+
+def _binary_v4(line: str) -> str:
+    """A stored binary kept line (see ``_kept_binary``) in its 4.0 form: a data: URI."""
+    cut = line.find(_ENCODING_B)
+    head, b64 = line[:cut], line[cut + len(_ENCODING_B) :]
+    params = head.split(";")
+    media = _OCTETS
+    if params[-1].upper().startswith("TYPE="):
+        types = params.pop()[5:].split(",")
+        if types[-1].lower() in _MEDIA_OF_TYPE:
+            media = _MEDIA_OF_TYPE[types.pop().lower()]
+        if types:
+            params.append("TYPE=" + ",".join(types))
+    return f"{';'.join(params)}:data:{media};base64,{b64}"
+
+
 # --------------------------------------------------------------------------- dates
 def _date(text: str, p: _Params | None) -> PartialDate:
     s = text.strip()
@@ -427,6 +523,13 @@ def _date(text: str, p: _Params | None) -> PartialDate:
     if d.year == 0 or (p is not None and p.omit_year and _int(p.omit_year) == d.year):
         return PartialDate(None, d.month, d.day)
     return d
+
+
+def _same_date(text: str, p: _Params | None, d: PartialDate) -> bool:
+    try:
+        return _date(text, p) == d
+    except ValueError:
+        return False
 
 
 def _int(text: str) -> int | None:
@@ -444,7 +547,8 @@ def _date_text(d: PartialDate, v4: bool) -> str:
 
 # --------------------------------------------------------------------------- input framing
 def _prepare(data: bytes) -> tuple[bytes, str]:
-    """Normalised bytes (LF line ends, no BOM) and the file's encoding; BadInput if not vCard."""
+    """Normalised bytes (LF line ends, no BOM) and the file's encoding: "utf-8" when the whole
+    file is UTF-8, "" when each card needs its own; BadInput if not vCard."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("parse_vcards takes bytes")
     data = bytes(data)
@@ -462,10 +566,12 @@ def _prepare(data: bytes) -> tuple[bytes, str]:
         raise BadInput("this is HTML or XML markup, not vCard text")
     if not _BEGIN_ANY.search(data):
         raise BadInput("no BEGIN:VCARD line found: this is not vCard data")
+    # The common case, a file that is all UTF-8, is settled by one decode of the whole file;
+    # otherwise each card is judged on its own (see _card_encodings).
     _, enc = decode_text(data)
     if enc != "utf-8" and (b"\n " in data or b"\n\t" in data):
         _, enc = decode_text(data.replace(b"\n ", b"").replace(b"\n\t", b""))
-    return data, ("utf-8" if enc.startswith("utf-8") else enc)
+    return data, ("utf-8" if enc.startswith("utf-8") else "")
 
 
 def _agent_before(data: bytes, pos: int) -> bool:
@@ -506,16 +612,19 @@ def _frames(data: bytes) -> Iterator[tuple[int, int, int, int, bool, str]]:
         yield line, start, body_start, len(data), nested, "the card has no END:VCARD"
 
 
-def _logical_lines(body: bytes, qp: bool) -> list[bytes]:
-    """Unfold: physical lines -> logical lines (bytes, so no UTF-8 sequence is split)."""
-    if not qp:
+def _logical_lines(body: bytes, qp: bool, starts: list[int] | None = None) -> list[bytes]:
+    """Unfold: physical lines -> logical lines (bytes, so no UTF-8 sequence is split).
+
+    With ``starts``, the 0-based physical line (within ``body``) where each logical line
+    begins is appended to it: only warnings need that, so the plain unfold stays fast."""
+    if not qp and starts is None:
         if b"\n " in body or b"\n\t" in body:
             body = body.replace(b"\n ", b"").replace(b"\n\t", b"")
         return body.split(b"\n")
     out: list[bytes] = []
     cur: list[bytes] = []
     cur_qp = False
-    for pl in body.split(b"\n"):
+    for number, pl in enumerate(body.split(b"\n")):
         if cur:
             if cur_qp and cur[-1][-1:] == b"=":  # soft line break
                 cur[-1] = cur[-1][:-1]
@@ -526,20 +635,26 @@ def _logical_lines(body: bytes, qp: bool) -> list[bytes]:
                 continue
             out.append(b"".join(cur))
         cur = [pl]
+        if starts is not None:
+            starts.append(number)
         colon = pl.find(b":")
-        cur_qp = _QP.search(pl, 0, colon if colon >= 0 else len(pl)) is not None
+        cur_qp = qp and _QP.search(pl, 0, colon if colon >= 0 else len(pl)) is not None
     if cur:
         last = b"".join(cur)
         out.append(last[:-1] if cur_qp and last.endswith(b"=") else last)
     return out
 
 
-def _collapse_agents(lines: list[bytes]) -> list[bytes]:
-    """Turn each 2.1 ``AGENT:`` + embedded card into one 3.0-style AGENT line (iteratively)."""
+def _collapse_agents(lines: list[bytes], starts: list[int] | None = None) -> list[bytes]:
+    """Turn each 2.1 ``AGENT:`` + embedded card into one 3.0-style AGENT line (iteratively).
+
+    ``starts`` (as from ``_logical_lines``) is updated in place to match the lines returned."""
     out: list[bytes] = []
+    kept: list[int] = []
     i, n = 0, len(lines)
     while i < n:
         ln = lines[i]
+        kept.append(i)
         i += 1
         if i < n and _AGENT_EMPTY.match(ln) and _BEGIN_LINE.match(lines[i]):
             block: list[bytes] = []
@@ -558,7 +673,19 @@ def _collapse_agents(lines: list[bytes]) -> list[bytes]:
             out.append(ln.rstrip() + text.replace(b";", b"\\;").replace(b"\n", b"\\n"))
         else:
             out.append(ln)
+    if starts is not None:
+        starts[:] = [starts[k] for k in kept if k < len(starts)]
     return out
+
+
+def _line_starts(body: bytes, qp: bool, nested: bool) -> list[int]:
+    """For each logical line of a card, the physical line (0-based, within ``body``) it starts
+    on: what a warning about that property names."""
+    starts: list[int] = []
+    lines = _logical_lines(body, qp, starts)
+    if nested:
+        _collapse_agents(lines, starts)
+    return starts
 
 
 # --------------------------------------------------------------------------- one card
@@ -602,11 +729,15 @@ def _media_type(p: _Params, b64: str) -> str:
     return "image/jpeg"
 
 
-def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, list[str]]:
+def _parse_card(
+    body: bytes, enc: str, qp: bool, nested: bool
+) -> tuple[object, list[tuple[int, str]]]:
+    """The record of one card and its warnings, each with the index of the logical line it is
+    about (-1: the card as a whole)."""
     lines = _logical_lines(body, qp)
     if nested:
         lines = _collapse_agents(lines)
-    warnings: list[str] = []
+    warnings: list[tuple[int, str]] = []
     fn: str | None = None
     n_parts: list[str] | None = None
     nickname = title = role = uid = ""
@@ -629,7 +760,7 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
     abdates: dict[str, tuple[bytes, _Params | None, int]] = {}
     last_b64: str | None = None  # "photo" or "extra": where bare base64 lines continue
 
-    for ln in lines:
+    for index, ln in enumerate(lines):
         if not ln:
             continue
         colon = ln.find(b":")
@@ -646,7 +777,9 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
                 continue
             colon = ln.find(b":")
             if colon < 0:
-                warnings.append(f"skipped a line that is not a property: {_preview(ln, enc)}")
+                warnings.append(
+                    (index, f"skipped a line that is not a property: {_preview(ln, enc)}")
+                )
                 continue
         last_b64 = None
         head = ln[:colon]
@@ -668,11 +801,17 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
         code = _PROPS.get(name.upper())
         if code is None:
             if not _NAME.match(parts[0]):
-                warnings.append(f"skipped a line that is not a property: {_preview(ln, enc)}")
+                warnings.append(
+                    (index, f"skipped a line that is not a property: {_preview(ln, enc)}")
+                )
                 continue
-            extra.append(_line_text(ln, enc))
             if len(parts) > 1 and _B64_PARAM.search(head):
+                extra.append(_kept_binary(parts, ln[colon + 1 :], enc) or _line_text(ln, enc))
                 last_b64 = "extra"
+            elif ln.startswith(b"data:", colon + 1):
+                extra.append(_kept_binary(parts, ln[colon + 1 :], enc) or _line_text(ln, enc))
+            else:
+                extra.append(_line_text(ln, enc))
             continue
         if code == _SKIP:
             continue
@@ -694,11 +833,16 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
             number = _unesc(_value(raw, p, enc)).strip()
             if number[:4].lower() == "tel:":
                 number = number[4:]
+                m = _TEL_URI_EXT.fullmatch(number)
+                if m:  # the extension as people write it; 4.0 output makes it a URI again
+                    number = f"{m.group(1)} ext. {m.group(2)}"
             if number:
                 if p is None:
                     phones.append(Phone(number))
                 else:
                     label = ",".join(p.types)
+                    if "iphone" in p.types and _IPHONE_SET.issuperset(p.types):
+                        label = "iphone"  # Apple's iPhone: a mobile phone labelled iPhone
                     phones.append(Phone(number, label=label, preferred=p.pref))
                 if group:
                     grouped = grouped if grouped is not None else {}
@@ -769,6 +913,8 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
         elif code in (_BDAY, _ANNIV, _XANNIV):
             have = birthday if code == _BDAY else anniversary
             text = _value(raw, p, enc).strip()
+            if have is not None and code != _BDAY and _same_date(text, p, have):
+                continue  # our 3.0 output says it twice (X-ANNIVERSARY + Apple's X-ABDATE)
             if have is not None or (p is not None and p.value == "text"):
                 extra.append(_line_text(ln, enc))
                 continue
@@ -779,7 +925,7 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
                     extra.append(_line_text(ln, enc))
                 else:
                     what = "birthday" if code == _BDAY else "anniversary"
-                    warnings.append(f"dropped the {what} {text!r}: not a valid date")
+                    warnings.append((index, f"dropped the {what} {text!r}: not a valid date"))
                 continue
             if code == _BDAY:
                 birthday = d
@@ -805,7 +951,7 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
                     grouped.setdefault(group, []).append(urls[-1])
         elif code == _PHOTO:
             if photo is not None:
-                extra.append(_line_text(ln, enc))
+                extra.append(_kept_binary(parts, raw, enc) or _line_text(ln, enc))
             elif p is not None and p.encoding == "b":
                 b64 = "".join(raw.decode("ascii", "replace").split())
                 photo = f"data:{_media_type(p, b64)};base64,{b64}"
@@ -816,7 +962,7 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
             kind = _value(raw, p, enc).strip().lower()
             if kind in ("individual", "org", "organization"):
                 if kind_seen:
-                    warnings.append(f"ignored a second KIND ({kind})")
+                    warnings.append((index, f"ignored a second KIND ({kind})"))
                 else:
                     kind_seen = True
                     is_org = kind != "individual"
@@ -845,12 +991,16 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
                 for obj in targets:
                     obj.label = label
                 consumed.add(index)
-            elif group in abdates and label == "anniversary" and anniversary is None:
+            elif group in abdates and label == "anniversary":
                 date_raw, date_p, date_index = abdates[group]
-                try:
-                    anniversary = _date(_value(date_raw, date_p, enc), date_p)
-                except ValueError:
-                    continue
+                text = _value(date_raw, date_p, enc)
+                if anniversary is None:
+                    try:
+                        anniversary = _date(text, date_p)
+                    except ValueError:
+                        continue
+                elif not _same_date(text, date_p, anniversary):
+                    continue  # a second, different anniversary: kept as written
                 consumed.update((index, date_index))
             elif group in modelled:  # e.g. Google's item1.ORG + item1.X-ABLabel
                 consumed.add(index)
@@ -889,8 +1039,11 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
         acct = Account(name=name, domain=domain, phones=phones, addresses=addresses, tags=tags)
         if extra or birthday or anniversary or photo or title or role or len(emails) > 1:
             warnings.append(
-                "organisation card: only its name, domain, phones, addresses, tags and notes "
-                "are kept"
+                (
+                    -1,
+                    "organisation card: only its name, domain, phones, addresses, tags and "
+                    "notes are kept",
+                )
             )
         return AccountRecord(acct, notes), warnings
 
@@ -931,7 +1084,43 @@ def _parse_card(body: bytes, enc: str, qp: bool, nested: bool) -> tuple[object, 
     )
     if units:
         contact.custom["vcard.org-units"] = ";".join(_esc(u) for u in units)
+    if grouped and extra:
+        kept_groups = _groups_in(extra)
+        if kept_groups.intersection(grouped):
+            contact.custom[_GROUPS] = _group_text(contact, grouped, kept_groups)
     return ContactRecord(contact, notes), warnings
+
+
+# An email, phone, address or URL that shares its group with a kept line (Apple's
+# ``item3.ADR`` + ``item3.X-ABADR:gb``, the address's country code) must be written in that
+# group again, or the kept line loses what it belongs to. The contact remembers which one, as
+# "adr0=item3,tel2=item5" (kind, index in its list, group).
+_GROUPS = "vcard.groups"
+
+
+def _group_text(
+    c: Contact, grouped: dict[str, list[Email | Phone | Address | Url]], kept: set[str]
+) -> str:
+    group_of = {id(obj): g for g, objs in grouped.items() if g in kept for obj in objs}
+    pairs: list[str] = []
+    # In the order the writer goes, so the text does not depend on the order of the input.
+    kinds = (("email", c.emails), ("tel", c.phones), ("adr", c.addresses), ("url", c.urls))
+    for kind, values in kinds:
+        for i, value in enumerate(values):
+            group = group_of.get(id(value))
+            if group:
+                pairs.append(f"{kind}{i}={group}")
+    return ",".join(pairs)
+
+
+def _group_map(c: Contact, used: set[str]) -> dict[str, str]:
+    """ "adr0" -> "item3" for the groups of ``c`` that a kept line still uses."""
+    out: dict[str, str] = {}
+    for pair in c.custom.get(_GROUPS, "").split(","):
+        key, _, group = pair.partition("=")
+        if group.lower() in used:
+            out[key] = group
+    return out
 
 
 def _preview(line: bytes, enc: str) -> str:
@@ -950,24 +1139,96 @@ def parse_vcards(data: bytes) -> Iterator[Parsed[ContactRecord | AccountRecord] 
     return _records(prepared, enc)
 
 
+class LineWarning(str):
+    """A warning message that knows the physical line (1-based) of the input it is about: the
+    offending property's, where ``Parsed.line`` is the card's first line."""
+
+    line: int
+
+    def __new__(cls, message: str, line: int) -> LineWarning:
+        self = super().__new__(cls, message)
+        self.line = line
+        return self
+
+    def __reduce__(self) -> tuple[type[LineWarning], tuple[str, int]]:
+        return (LineWarning, (str(self), self.line))
+
+
+_NOT_UTF8 = "the card is not valid UTF-8: read it as Windows-1252"
+_NOT_UTF8_V4 = "the card is not valid UTF-8, as vCard 4.0 must be: bad bytes replaced with U+FFFD"
+
+
+def _card_encoding(card: bytes) -> tuple[str, bool, bool]:
+    """(encoding, is non-ASCII UTF-8, is not UTF-8) of one card of a file that is not all
+    UTF-8. A card that is not UTF-8 is read as Windows-1252, unless it is vCard 4.0: that is
+    UTF-8 by definition, so the bad bytes are replaced rather than the card re-read."""
+    if card.isascii():  # either reads it; cp1252 is the better guess for QUOTED-PRINTABLE
+        return "cp1252", False, False
+    try:
+        card.decode("utf-8")
+        return "utf-8", True, False
+    except UnicodeDecodeError:
+        pass
+    if b"\n " in card or b"\n\t" in card:  # a fold may split a UTF-8 sequence
+        try:
+            card.replace(b"\n ", b"").replace(b"\n\t", b"").decode("utf-8")
+            return "utf-8", True, False
+        except UnicodeDecodeError:
+            pass
+    return ("utf-8" if _V4_LINE.search(card) else "cp1252"), False, True
+
+
+def _first_bad_line(body: bytes, qp: bool) -> int:
+    """The physical line (0-based, within ``body``) of the first logical line that is not
+    UTF-8."""
+    starts: list[int] = []
+    for i, ln in enumerate(_logical_lines(body, qp, starts)):
+        try:
+            ln.decode("utf-8")
+        except UnicodeDecodeError:
+            return starts[i]
+    return 0
+
+
 def _records(data: bytes, enc: str) -> Iterator[Record]:
     any_qp = _QP.search(data) is not None
-    for line, start, body_start, body_end, nested, problem in _frames(data):
+    frames: Iterable[tuple[int, int, int, int, bool, str]] = _frames(data)
+    encodings: list[tuple[str, bool, bool]] = []
+    warn_legacy = False
+    if not enc:
+        # Not all UTF-8: each card is read in its own encoding. A card that had to be read
+        # as Windows-1252 is worth a warning only when other cards of the file are UTF-8 text;
+        # a file that is all Windows-1252 (Outlook's export) is read as such without fuss.
+        frames = list(frames)
+        encodings = [_card_encoding(data[f[1] : f[3]]) for f in frames]
+        warn_legacy = any(utf8 for _, utf8, _ in encodings)
+    for n, (line, start, body_start, body_end, nested, problem) in enumerate(frames):
+        card_enc, bad = (encodings[n][0], encodings[n][2]) if encodings else (enc, False)
         if problem:
-            raw = data[start:body_end].decode(enc, "replace")
+            raw = data[start:body_end].decode(card_enc, "replace")
             yield Rejected(line, problem, raw)
             continue
         body = data[body_start:body_end] if body_start < body_end else b""
         try:
             qp = any_qp and _QP.search(body) is not None
-            item, warnings = _parse_card(body, enc, qp, nested)
+            item, found = _parse_card(body, card_enc, qp, nested)
         except _Unreadable as exc:
-            yield Rejected(line, str(exc), _card_text(data, start, body_end, enc))
+            yield Rejected(line, str(exc), _card_text(data, start, body_end, card_enc))
             continue
         except Exception as exc:  # a bad card must not stop the import of the others
             reason = f"could not read the card ({type(exc).__name__}: {exc})"
-            yield Rejected(line, reason, _card_text(data, start, body_end, enc))
+            yield Rejected(line, reason, _card_text(data, start, body_end, card_enc))
             continue
+        warnings: list[str] = []
+        if bad and (warn_legacy or card_enc == "utf-8"):
+            message = _NOT_UTF8_V4 if card_enc == "utf-8" else _NOT_UTF8
+            warnings.append(LineWarning(message, line + 1 + _first_bad_line(body, qp)))
+        if found:
+            # Lines are counted only now: most cards have nothing to warn about.
+            starts = _line_starts(body, qp, nested) if any(i >= 0 for i, _ in found) else []
+            for i, message in found:
+                at = line + 1 + starts[i] if 0 <= i < len(starts) else line
+                warnings.append(LineWarning(message, at))
         yield Parsed(item, line, warnings)  # type: ignore[arg-type]
 
 
@@ -1046,10 +1307,14 @@ class _Writer:
         self.next_item += 1
         return name
 
-    def labelled(self, prop: str, label: str, preferred: bool, value: str, extra: str = "") -> None:
+    def labelled(
+        self, prop: str, label: str, preferred: bool, value: str, extra: str = "", group: str = ""
+    ) -> None:
         types: list[str] = []
         ablabel = ""
-        if label:
+        if prop == "TEL" and label == "iphone":
+            types = list(_IPHONE_TYPES)
+        elif label:
             parts = label.split(",")
             std = _STD_TYPES[prop]
             if all(t in std for t in parts):
@@ -1068,9 +1333,11 @@ class _Writer:
             if types:
                 params += ";TYPE=" + ",".join(types)
         if not ablabel:
-            self.lines.append(f"{prop}{params}:{value}")
+            self.lines.append(
+                f"{group}.{prop}{params}:{value}" if group else f"{prop}{params}:{value}"
+            )
             return
-        group = self.item()
+        group = group or self.item()
         self.lines.append(f"{group}.{prop}{params}:{value}")
         apple = _APPLE_LABELS.get(ablabel)
         text = f"_$!<{apple}>!$_" if apple else _esc(ablabel)
@@ -1111,22 +1378,41 @@ def dump_vcard(contact: Contact, *, version: str = "3.0", notes: Sequence[str] =
         out.append("TITLE:" + _esc(c.title))
     if c.role:
         out.append("ROLE:" + _esc(c.role))
-    for e in c.emails:
-        w.labelled("EMAIL", e.label, e.preferred, _esc(e.address))
-    for ph in c.phones:
-        if v4 and _TEL_URI.fullmatch(ph.number):
-            w.labelled("TEL", ph.label, ph.preferred, "tel:" + ph.number, ";VALUE=uri")
+    groups = _group_map(c, w.used) if _GROUPS in c.custom else {}
+    for i, e in enumerate(c.emails):
+        w.labelled("EMAIL", e.label, e.preferred, _esc(e.address), "", groups.get(f"email{i}", ""))
+    for i, ph in enumerate(c.phones):
+        group = groups.get(f"tel{i}", "")
+        m = _TEL_EXT.fullmatch(ph.number)
+        if v4 and (m or _TEL_URI.fullmatch(ph.number)):
+            uri = f"tel:{m.group(1)};ext={m.group(2)}" if m else "tel:" + ph.number
+            w.labelled("TEL", ph.label, ph.preferred, uri, ";VALUE=uri", group)
+        elif m:  # an extension kept from a 4.0 tel: URI, as text people and 3.0 readers know
+            w.labelled("TEL", ph.label, ph.preferred, f"{m.group(1)} ext. {m.group(2)}", "", group)
         else:
-            w.labelled("TEL", ph.label, ph.preferred, _esc(ph.number))
-    for a in c.addresses:
+            w.labelled("TEL", ph.label, ph.preferred, _esc(ph.number), "", group)
+    for i, a in enumerate(c.addresses):
         parts = (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
-        w.labelled("ADR", a.label, a.preferred, ";".join(_esc(x) for x in parts))
-    for u in c.urls:
-        w.labelled("URL", u.label, u.preferred, _esc_uri(u.url))
+        value = ";".join(_esc(x) for x in parts)
+        w.labelled("ADR", a.label, a.preferred, value, "", groups.get(f"adr{i}", ""))
+    for i, u in enumerate(c.urls):
+        w.labelled("URL", u.label, u.preferred, _esc_uri(u.url), "", groups.get(f"url{i}", ""))
     if c.birthday is not None:
         out.append("BDAY:" + _date_text(c.birthday, v4))
-    if c.anniversary is not None:
+    if c.anniversary is not None and v4:
         out.append("ANNIVERSARY:" + _date_text(c.anniversary, v4))
+    elif c.anniversary is not None:
+        # ANNIVERSARY is 4.0 only: 3.0 readers drop it. Apple and Google read Apple's
+        # X-ABDATE labelled Anniversary (a year-less date in Apple's X-APPLE-OMIT-YEAR form),
+        # Evolution and KAddressBook X-ANNIVERSARY; reading ours back takes one of them.
+        d = c.anniversary
+        group = w.item()
+        if d.year is None:
+            abdate = f"{group}.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-{d.month:02d}-{d.day:02d}"
+        else:
+            abdate = f"{group}.X-ABDATE:{_date_text(d, False)}"
+        out += (abdate, f"{group}.X-ABLabel:_$!<Anniversary>!$_")
+        out.append("X-ANNIVERSARY:" + _date_text(d, False))
     if c.tags:
         out.append("CATEGORIES:" + ",".join(_esc(t) for t in c.tags))
     for note in notes:
@@ -1152,6 +1438,8 @@ def dump_vcard(contact: Contact, *, version: str = "3.0", notes: Sequence[str] =
             x = _safe_line(x)  # a kept line must stay one property of this card
             if not x:
                 continue
+        if v4 and _ENCODING_B in x:
+            x = _binary_v4(x)
         out.append(x)
     out.append("END:VCARD")
     return "\r\n".join([_fold(x) for x in out]) + "\r\n"

@@ -60,7 +60,11 @@ def test_apple_contacts_export() -> None:
     )
     assert c.display_name == "Ada Lovelace"
     assert c.account == "Analytical Engines Ltd."
-    assert c.custom == {"vcard.org-units": "Research;Poetical Science"}
+    # item3.ADR shares its group with the kept item3.X-ABADR.
+    assert c.custom == {
+        "vcard.org-units": "Research;Poetical Science",
+        "vcard.groups": "adr0=item3",
+    }
     assert c.emails == [
         Email("ada@analytical.example", "other", True),
         Email("ada.home@example.org", "home", False),
@@ -68,7 +72,7 @@ def test_apple_contacts_export() -> None:
     assert [(p.number, p.label, p.preferred) for p in c.phones] == [
         ("+44 20 7946 0000", "cell,voice", True),
         ("+44 20 7946 0001", "assistant", False),
-        ("07700 900123", "iphone,cell,voice", False),
+        ("07700 900123", "iphone", False),  # TYPE=IPHONE,CELL,VOICE
         ("+44 20 7946 0002", "Ferienhaus", False),
     ]
     assert all(p.e164 is None for p in c.phones)
@@ -201,7 +205,7 @@ def test_vcard_40_card() -> None:
     assert c.emails == [Email("ada@example.com", "work", True), Email("ada@personal.example")]
     assert [(p.number, p.label, p.preferred) for p in c.phones] == [
         ("+44-20-7946-0000", "voice,cell", True),
-        ("+44-20-7946-0002;ext=12", "home", False),
+        ("+44-20-7946-0002 ext. 12", "home", False),  # tel:+44-20-7946-0002;ext=12
     ]
     # A quoted LABEL parameter holding ':' and ';' does not end the property name.
     assert c.addresses[0].street == "12 St James's Square"
@@ -263,6 +267,35 @@ def test_impossible_date_is_dropped_with_a_warning() -> None:
         "dropped the birthday '2023-02-30': not a valid date",
         "dropped the anniversary '2020-13-01': not a valid date",
     ]
+    assert [w.line for w in record.warnings] == [5, 6]  # the properties' lines
+
+
+def test_warnings_name_the_physical_line_of_the_property() -> None:
+    data = (
+        b"intro\r\n\r\n"  # lines 1-2: text before the card
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Folded\r\n"  # lines 3-5
+        b"NOTE:one\r\n two\r\n three\r\n"  # lines 6-8: one property
+        b"NOTE;ENCODING=QUOTED-PRINTABLE:a=\r\nb=\r\nc\r\n"  # lines 9-11: soft line breaks
+        b"no colon here\r\n"  # line 12
+        b"BDAY:2023-02-30\r\n"  # line 13
+        b"KIND:individual\r\nKIND:org\r\n"  # lines 14-15
+        b"END:VCARD\r\n"
+    )
+    (record,) = list(parse_vcards(data))
+    assert record.line == 3
+    assert [(w.line, w.split(":")[0]) for w in record.warnings] == [
+        (12, "skipped a line that is not a property"),
+        (13, "dropped the birthday '2023-02-30'"),
+        (15, "ignored a second KIND (org)"),
+    ]
+
+
+def test_warning_lines_survive_pickling() -> None:
+    import pickle
+
+    (record,) = read("bad_date.vcf")
+    again = pickle.loads(pickle.dumps(record.warnings))
+    assert again == record.warnings and [w.line for w in again] == [5, 6]
 
 
 @pytest.mark.parametrize(
@@ -313,6 +346,47 @@ def test_photo_forms() -> None:
         "https://example.com/b.jpg",
         "data:image/gif;base64,R0lGODlh",
     ]
+
+
+PGP_KEY = (
+    "AAMGCQwPEhUYGx4hJCcqLTAzNjk8P0JFSEtOUVRXWl1gY2ZpbG9ydXh7foGEh4qNkJOWmZyfoqWoq66xtLe6vcDDxsnM"
+    "z9LV2Nve4eTn6u3w8/b5/P8AAwYJDA8SFRgbHiEkJyotMDM2OTw/QkVIS05RVFdaXWBjZmlsb3J1eHt+gYSHio2Qk5aZ"
+    "nJ+ipairrrG0t7q9wMPGyczP0tXY297h5Ofq7fDz9vn8/w=="
+)
+
+
+def test_base64_of_kept_properties_is_stored_in_one_piece() -> None:
+    c = only(read("pgp21.vcf")).contact
+    assert c.vcard_extra == [
+        "KEY;TYPE=PGP;ENCODING=b:" + PGP_KEY,
+        "LOGO;TYPE=GIF;ENCODING=b:R0lGODlhAQABAIAAAP///wAAACE=",
+        "X-BLOB;ENCODING=b:AAECYmluYXJ5/w==",
+    ]
+    assert base64.b64decode(PGP_KEY, validate=True)[:3] == b"\x00\x03\x06"
+    v3 = unfolded(dump_vcard(c))
+    assert "KEY;TYPE=PGP;ENCODING=b:" + PGP_KEY in v3
+    v4 = unfolded(dump_vcard(c, version="4.0"))
+    assert "KEY:data:application/pgp-keys;base64," + PGP_KEY in v4
+    assert "LOGO:data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACE=" in v4
+    assert "X-BLOB:data:application/octet-stream;base64,AAECYmluYXJ5/w==" in v4
+    assert not any("ENCODING" in x for x in v4)
+
+
+def test_data_uri_of_a_kept_property_is_stored_like_its_30_form() -> None:
+    data = (
+        b"BEGIN:VCARD\nVERSION:4.0\nFN:x\nKEY;PREF=1:data:application/pgp-keys;base64,bQ==\n"
+        b"item1.LOGO;TYPE=work:data:image/png;base64,iVBORw0KGgo=\n"
+        b"SOUND:data:audio/ogg;base64,T2dnUw==\nEND:VCARD\n"
+    )
+    c = only(list(parse_vcards(data))).contact
+    assert c.vcard_extra == [
+        "KEY;PREF=1;TYPE=PGP;ENCODING=b:bQ==",
+        "item1.LOGO;TYPE=work,PNG;ENCODING=b:iVBORw0KGgo=",
+        "SOUND:data:audio/ogg;base64,T2dnUw==",  # a media type with no 3.0 name: as written
+    ]
+    v4 = unfolded(dump_vcard(c, version="4.0"))
+    assert "KEY;PREF=1:data:application/pgp-keys;base64,bQ==" in v4
+    assert "item1.LOGO;TYPE=work:data:image/png;base64,iVBORw0KGgo=" in v4
 
 
 def test_apple_custom_label_lower_cases_only_known_names() -> None:
@@ -406,10 +480,76 @@ def test_nested_agent_200_deep_is_kept_as_one_property() -> None:
     assert again.vcard_extra == outer.vcard_extra
 
 
-def test_invalid_utf8_reads_the_whole_file_as_cp1252() -> None:
-    data = b"BEGIN:VCARD\nFN:M\xfcller\nEND:VCARD\nBEGIN:VCARD\nFN:M\xc3\xbcller\nEND:VCARD\n"
-    names = [r.contact.display_name for r in contacts(list(parse_vcards(data)))]
-    assert names == ["Müller", "MÃ¼ller"]
+MIXED = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xc3\xa9 M\xc3\xbcller\r\nEMAIL:j@x.com\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad \xff byte\r\nEMAIL:b@x.com\r\nEND:VCARD\r\n"
+)
+
+
+def test_encoding_is_decided_per_card() -> None:
+    first, second = list(parse_vcards(MIXED))
+    assert first.item.contact.display_name == "José Müller" and first.warnings == []
+    assert second.item.contact.display_name == "Bad ÿ byte"
+    (warning,) = second.warnings
+    assert "not valid UTF-8" in warning and "Windows-1252" in warning
+    assert (second.line, warning.line) == (6, 8)  # the FN line, not the card's first
+
+
+def test_a_card_that_is_not_utf8_in_a_file_of_v4_cards_gets_replacement_characters() -> None:
+    data = MIXED.replace(b"VERSION:3.0", b"VERSION:4.0")
+    first, second = list(parse_vcards(data))
+    assert first.item.contact.display_name == "José Müller"
+    assert second.item.contact.display_name == "Bad \ufffd byte"
+    (warning,) = second.warnings
+    assert "U+FFFD" in warning and warning.line == 8
+
+
+def test_a_fold_inside_a_utf8_sequence_does_not_make_the_card_cp1252() -> None:
+    data = MIXED.replace(b"M\xc3\xbcller", b"M\xc3\r\n \xbcller")
+    first, second = list(parse_vcards(data))
+    assert first.item.contact.display_name == "José Müller" and first.warnings == []
+    assert second.item.contact.display_name == "Bad ÿ byte"
+
+
+card_name = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=10).map(str.strip)
+utf8_name = card_name.filter(bool)
+cp1252_name = card_name.filter(lambda s: _cp1252_only(s))
+
+
+def _cp1252_only(s: str) -> bool:
+    """Text whose Windows-1252 bytes are not also valid UTF-8 (that would read as UTF-8)."""
+    try:
+        s.encode("cp1252").decode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(utf8_name, st.just("utf-8")), st.tuples(cp1252_name, st.just("cp1252"))
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_card_is_read_in_its_own_encoding(cards: list[tuple[str, str]]) -> None:
+    data = b"".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{vcard._esc(name)}\r\nEND:VCARD\r\n".encode(enc)
+        for name, enc in cards
+    )
+    records = list(parse_vcards(data))
+    assert [r.item.contact.display_name for r in records] == [name for name, _ in cards]
+    # A card read as Windows-1252 is pointed out when other cards are UTF-8 text.
+    utf8_text = any(enc == "utf-8" and not name.isascii() for name, enc in cards)
+    for r, (_, enc) in zip(records, cards, strict=True):
+        assert [w.line for w in r.warnings] == (
+            [r.line + 2] if enc == "cp1252" and utf8_text else []
+        )
 
 
 def test_utf16_with_bom() -> None:
@@ -570,6 +710,86 @@ def test_written_lines_are_folded_at_75_octets() -> None:
         assert any(x.startswith(" ") for x in physical)
 
 
+APPLE_ANNIVERSARY = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Apple\r\n"
+    b"item5.X-ABDATE:2010-06-20\r\nitem5.X-ABLabel:_$!<Anniversary>!$_\r\nEND:VCARD\r\n"
+)
+
+
+def test_anniversary_is_written_in_forms_30_readers_keep() -> None:
+    c = only(list(parse_vcards(APPLE_ANNIVERSARY))).contact
+    assert c.anniversary == PartialDate(2010, 6, 20) and c.vcard_extra == []
+    v3 = unfolded(dump_vcard(c))
+    assert not any(x.startswith("ANNIVERSARY") for x in v3)
+    assert v3.index("item1.X-ABDATE:2010-06-20") + 1 == v3.index(
+        "item1.X-ABLabel:_$!<Anniversary>!$_"
+    )
+    assert "X-ANNIVERSARY:2010-06-20" in v3
+    assert "ANNIVERSARY:20100620" in unfolded(dump_vcard(c, version="4.0"))
+    # Read back, the two forms are one anniversary; a second, different one is still kept.
+    again = only(list(parse_vcards(dump_vcard(c).encode()))).contact
+    assert again.to_dict() == c.to_dict()
+    c.vcard_extra = ["X-ANNIVERSARY:2011-01-01"]
+    again = only(list(parse_vcards(dump_vcard(c).encode()))).contact
+    assert again.to_dict() == c.to_dict()
+    c.anniversary = PartialDate(None, 2, 29)
+    v3 = unfolded(dump_vcard(c))
+    assert "item1.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-02-29" in v3
+    assert "X-ANNIVERSARY:--0229" in v3
+    again = only(list(parse_vcards(dump_vcard(c).encode()))).contact
+    assert again.to_dict() == c.to_dict()
+
+
+def test_a_value_keeps_its_group_when_a_kept_line_shares_it() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\n"
+        b"item3.ADR;type=HOME:;;1 Main St;Berlin;;10115;Germany\r\nitem3.X-ABADR:de\r\n"
+        b"item4.TEL:+49 30 1\r\nitem4.X-ABLabel:Ferienhaus\r\nitem4.X-ABFOO:bar\r\n"
+        b"item5.EMAIL:a@x.example\r\nitem5.X-ABLabel:_$!<Other>!$_\r\nEND:VCARD\r\n"
+    )
+    c = only(list(parse_vcards(data))).contact
+    assert c.vcard_extra == ["item3.X-ABADR:de", "item4.X-ABFOO:bar"]
+    for version in ("3.0", "4.0"):
+        lines = unfolded(dump_vcard(c, version=version))
+        assert "item3.ADR;TYPE=home:;;1 Main St;Berlin;;10115;Germany" in lines
+        assert "item4.TEL:+49 30 1" in lines and "item4.X-ABLabel:Ferienhaus" in lines
+        assert "item1.EMAIL:a@x.example" in lines  # no kept line of its own: a fresh group
+        again = only(list(parse_vcards(dump_vcard(c, version=version).encode())))
+        assert again.contact.to_dict() == c.to_dict()
+
+
+def test_iphone_type_is_a_mobile_labelled_iphone() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nTEL;type=IPHONE;type=CELL;type=VOICE;type=pref:1\r\n"
+        b"TEL;type=IPHONE:2\r\nTEL;type=IPHONE;type=WORK:3\r\n"
+        b"item1.TEL:4\r\nitem1.X-ABLabel:_$!<iPhone>!$_\r\nEND:VCARD\r\n"
+    )
+    c = only(list(parse_vcards(data))).contact
+    assert [(p.label, p.preferred) for p in c.phones] == [
+        ("iphone", True),
+        ("iphone", False),
+        ("iphone,work", False),  # not what Apple writes: every type is kept
+        ("iphone", False),
+    ]
+    lines = unfolded(dump_vcard(c))
+    assert "TEL;TYPE=iphone,cell,voice,pref:1" in lines and "TEL;TYPE=iphone,cell,voice:4" in lines
+    assert "TEL;TYPE=iphone,cell,voice;PREF=1:1" in unfolded(dump_vcard(c, version="4.0"))
+
+
+def test_tel_uri_with_an_extension() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
+        b"TEL;VALUE=uri:tel:+1-555-555-5555;ext=102\r\nEND:VCARD\r\n"
+    )
+    c = only(list(parse_vcards(data))).contact
+    assert c.phones == [Phone("+1-555-555-5555 ext. 102")]
+    assert "TEL;VALUE=uri:tel:+1-555-555-5555;ext=102" in unfolded(dump_vcard(c, version="4.0"))
+    assert "TEL:+1-555-555-5555 ext. 102" in unfolded(dump_vcard(c))
+    c.phones = [Phone("+1-555-555-5555;ext=102")]  # as stored by an earlier import
+    assert "TEL;VALUE=uri:tel:+1-555-555-5555;ext=102" in unfolded(dump_vcard(c, version="4.0"))
+    assert "TEL:+1-555-555-5555 ext. 102" in unfolded(dump_vcard(c))
+
+
 def test_labels_become_types_or_apple_groups() -> None:
     c = Contact(
         display_name="x",
@@ -681,6 +901,9 @@ extras = st.lists(
                 "X-QP;ENCODING=QUOTED-PRINTABLE:caf=C3=A9 =3D ok",
                 'X-Q;P="a:b;c":value',
                 "RELATED;TYPE=friend:urn:uuid:1",
+                "KEY;TYPE=PGP;ENCODING=b:bQINBF==",
+                "item3.LOGO;TYPE=work,PNG;ENCODING=b:iVBORw0KGgo=",
+                "X-BLOB;ENCODING=b:AAEC",
             ]
         ),
         st.builds(
