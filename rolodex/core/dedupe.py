@@ -184,9 +184,11 @@ class DedupeService:
         b = r.get_contact(self.rx.contacts.resolve(ref_b, session=r).id)
         if a.id == b.id:
             raise UsageError(f"{ref_a!r} and {ref_b!r} are the same contact (#{a.id})")
-        unknown = sorted(set(take) - set(SINGLE_FIELDS))
+        unknown = sorted(f for f in set(take) - set(SINGLE_FIELDS) if not f.startswith("custom:"))
         if unknown:
-            raise UsageError(f"cannot choose {unknown[0]!r}; fields: {', '.join(SINGLE_FIELDS)}")
+            raise UsageError(
+                f"cannot choose {unknown[0]!r}; fields: {', '.join(SINGLE_FIELDS)} and custom:NAME"
+            )
         for fname, side in take.items():
             if side.upper() not in ("A", "B"):
                 raise UsageError(f"--take {fname}= takes A or B, not {side!r}")
@@ -200,6 +202,14 @@ class DedupeService:
                 conflicts[fname] = (va, vb)
                 side = take.get(fname, prefer).upper()
                 setattr(result, fname, vb if side == "B" else va)
+        # A custom field both have, with different values, is one more single field to
+        # choose (chosen here, so that the union below keeps it).
+        for key in a.custom.keys() & b.custom.keys():
+            va, vb = a.custom[key], b.custom[key]
+            if va != vb:
+                conflicts[f"custom:{key}"] = (va, vb)
+                side = take.get(f"custom:{key}", prefer).upper()
+                result.custom[key] = vb if side == "B" else va
         result.account = b.account if result.account_id == b.account_id else a.account
         _union(result, b)
         moved = {

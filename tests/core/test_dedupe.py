@@ -110,6 +110,19 @@ def test_merge_with_undo_and_bad_choices(rx) -> None:
         rx.dedupe.unmerge(str(a.id))
 
 
+@pytest.mark.parametrize(
+    ("prefer", "take", "kept"),
+    [("A", {}, "en"), ("B", {}, "de"), ("A", {"custom:lang": "B"}, "de")],
+)
+def test_a_custom_field_both_have_is_a_conflict_to_choose(srx, prefer, take, kept) -> None:
+    a = add(srx, "Jürgen Müller", set_custom={"lang": "en", "shoe": "44"})
+    b = add(srx, "Jurgen Muller", set_custom={"lang": "de", "team": "blue"})
+    plan = srx.dedupe.plan(str(a.id), str(b.id), prefer=prefer, take=take)
+    assert plan.conflicts["custom:lang"] == ("en", "de")
+    srx.dedupe.merge(str(a.id), str(b.id), prefer=prefer, take=take)
+    assert srx.contacts.get(str(a.id)).custom == {"lang": kept, "shoe": "44", "team": "blue"}
+
+
 def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
     add(srx, "Ada Lovelace", add_phones=["+44 20 7946 0958"])
     with pytest.raises(Conflict, match="already belongs to"):
