@@ -323,6 +323,8 @@ class ActivityService:
                         deal_id=task.deal_id,
                         notes=task.notes,
                         assignee_id=task.assignee_id,
+                        timezone=task.timezone,
+                        duration_seconds=task.duration_seconds,
                         created_at=ch.now,
                         updated_at=ch.now,
                     )

@@ -429,7 +429,17 @@ class _Matcher:
             elif isinstance(item, AccountRecord):
                 yield ("account", item.account, item.notes)
             else:
-                yield ("activity", item, self._linked(item))
+                cid = self._linked(item)
+                task = getattr(item, "task", None)
+                if cid is None and task is not None and task.kind == "followup":
+                    who = next(iter(getattr(item, "contact_emails", [])), "")
+                    yield (
+                        "warn",
+                        rec.line,
+                        f"{prefix}a follow-up with {who or 'nobody'}, who is not a contact: "
+                        "imported as a to-do",
+                    )
+                yield ("activity", item, cid)
             if len(self.pending) >= CHUNK:
                 yield self.flush()
             if self.count % 200 == 0:
@@ -774,7 +784,8 @@ class _Writer:
                 self.report.updated += 1
                 return
             task.id = None
-            task.created_at = task.updated_at = self.ch.now
+            task.created_at = task.created_at or self.ch.now  # its CREATED, when it has one
+            task.updated_at = self.ch.now
             tid = self.ch.w.put_task(task)
             self.ch.record(
                 "create", "task", tid, f"import: added task {task.title}", contact_id=contact_id

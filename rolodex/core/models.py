@@ -331,6 +331,10 @@ class Task:
     uid: str = ""  # iCalendar UID, kept so that a re-import updates instead of duplicating
     timezone: str = ""  # IANA zone of due_time; "" means the user's local time
     exdates: list[dt.date] = field(default_factory=list)  # skipped occurrences of `repeat`
+    # How long a meeting lasts, in seconds (whole days when it is all day); None is the usual
+    # length: an hour, or the one day. Seconds and not a timedelta: the journal keeps tasks
+    # as JSON and gives them back with Task(**snapshot).
+    duration_seconds: int | None = None
 
     @property
     def due(self) -> dt.date | dt.datetime | None:

@@ -5,9 +5,15 @@ Import: a VTODO becomes a task; a VEVENT that has not happened yet becomes a tas
 component yields a ``Parsed`` or a ``Rejected`` (with the line of its ``BEGIN``); only an
 input that is not iCalendar at all raises ``BadInput``.
 
-Export: open and finished tasks become VTODOs, meetings with a time of day VEVENTs (one hour
-long), with VTIMEZONE components for the zones used, so that khal, todoman and other
-CalDAV/vdir clients read them.
+Export: open and finished tasks become VTODOs, meetings to come VEVENTs (as long as the event
+they were imported from, else an hour or the one day), with VTIMEZONE components for the
+zones used, so that khal, todoman and other CalDAV/vdir clients read them, and reading our
+own export back changes nothing.
+
+The input is unfolded before it is decoded (folds are made on octets, within characters);
+input that is not UTF-8 is read as Windows-1252, with a warning. Values are limited: a title
+to TITLE_LIMIT characters and notes to NOTES_LIMIT (cut, with a warning); a value longer than
+VALUE_LIMIT rejects its record.
 
 The input is split into components here, line by line, so that one broken component cannot
 take the others with it; each property value is then read with ``icalendar``'s value types.
@@ -46,6 +52,14 @@ __all__ = [
 
 PRODID = "-//Rolodex//Rolodex//EN"
 MEETING_LENGTH = dt.timedelta(hours=1)
+# What a task may hold, as a task made by hand may (and the title column), in characters:
+# longer values are cut, with a warning.
+TITLE_LIMIT = 1000
+NOTES_LIMIT = 100_000
+# A property value this long is no calendar entry (a broken or hostile file): the record is
+# rejected rather than read, if it is a property the import reads.
+VALUE_LIMIT = 1 << 20
+_LONGEST_EVENT = 3650 * 86400  # also keeps the length in a 32-bit INTEGER column
 
 
 @dataclass(slots=True)
@@ -56,6 +70,9 @@ class TaskRecord:
     # ATTENDEE / ORGANIZER mailto: addresses and X-ROLODEX-CONTACT emails, lower-cased, in
     # that order and without duplicates: the import links the task to the contact they match.
     contact_emails: list[str] = field(default_factory=list)
+    # The CN of those addresses that have one (email -> name): enough to make the contact of a
+    # follow-up when no contact has its address yet.
+    contact_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -218,6 +235,11 @@ def resolve_tzid(tzid: str) -> str | None:
 def _resolve(name: str) -> str | None:
     if name.lower() in _UTC_NAMES:
         return "UTC"
+    if name.lower().startswith("tzone://microsoft/"):
+        # Outlook's own references: tzone://Microsoft/Utc, tzone://Microsoft/Custom (the
+        # latter defined by a VTIMEZONE of the file)
+        rest = name[len("tzone://microsoft/") :]
+        return "UTC" if rest.lower() in _UTC_NAMES else _windows_zone(rest)
     if _zone(name) is not None:
         return name
     windows = _windows_zone(name)
@@ -232,6 +254,129 @@ def _resolve(name: str) -> str | None:
         if len(parts) > 1 and _zone(parts[-1]) is not None:
             return parts[-1]
     return _from_display_name(name)
+
+
+# --- VTIMEZONE components of the input --------------------------------------------------------
+
+_DATE_PROPS = frozenset({"DTSTART", "DTEND", "DUE", "EXDATE", "RDATE", "RECURRENCE-ID"})
+
+
+@lru_cache(maxsize=1)
+def _candidate_zones() -> tuple[str, ...]:
+    """IANA zones a VTIMEZONE may stand for, the likelier first: the zone CLDR gives for each
+    Windows zone (Outlook's custom zones are edited copies of those), then every other zone of
+    a region, in name order (no Etc/ or backward-compatible aliases)."""
+    from zoneinfo import available_timezones
+
+    first = list(dict.fromkeys(WINDOWS_ZONES.values()))
+    rest = sorted(z for z in available_timezones() if z.partition("/")[0] in _REGIONS)
+    return tuple(dict.fromkeys(first + rest))
+
+
+def _offsets(zone: dt.tzinfo, moments: list[dt.datetime]) -> list[dt.timedelta | None]:
+    return [moment.astimezone(zone).utcoffset() for moment in moments]
+
+
+@lru_cache(maxsize=64)
+def _defined_zone(definition: str) -> dt.tzinfo:
+    """The zone a VTIMEZONE defines. Not looked up by its TZID: icalendar keeps the zones of
+    every calendar it has read by TZID, and two files may define one TZID differently."""
+    from icalendar import Timezone
+
+    return Timezone.from_ical(definition).to_tz(lookup_tzid=False)
+
+
+@lru_cache(maxsize=64)
+def _zone_like(definition: str, year: int) -> str | None:
+    """The IANA zone whose offsets are those of a VTIMEZONE in ``year`` and the year after, at
+    every noon UTC and at every hour of the days they change; None when no zone has them."""
+    try:
+        defined = _defined_zone(definition)
+        start = dt.datetime(year, 1, 1, 12, tzinfo=dt.UTC)
+        days = [start + dt.timedelta(days=n) for n in range(731)]
+        theirs = _offsets(defined, days)
+    except Exception:  # a VTIMEZONE icalendar cannot read, a year it cannot reach
+        return None
+    hours = [
+        day + dt.timedelta(hours=h)
+        for day, before, after in zip(days, theirs, theirs[1:], strict=False)
+        if before != after
+        for h in range(1, 24)
+    ]
+    their_hours = _offsets(defined, hours)
+    probe = [days[14], days[195]]  # mid-January and mid-July rule most zones out at once
+    their_probe = _offsets(defined, probe)
+    for name in _candidate_zones():
+        zone = _zone(name)
+        if zone is None or _offsets(zone, probe) != their_probe:
+            continue
+        if _offsets(zone, days) == theirs and _offsets(zone, hours) == their_hours:
+            return name
+    return None
+
+
+def _vtimezones(scan: _Scan) -> dict[int, dict[str, str]]:
+    """The VTIMEZONE components of each calendar, as text, by TZID."""
+    found: dict[int, dict[str, str]] = {}
+    for block in scan.blocks:
+        if block.name != "VTIMEZONE" or block.problem:
+            continue
+        for _, line in block.lines:
+            key, _, value = line.partition(":")
+            if key.strip().upper() == "TZID":
+                raw = "".join(scan.physical[block.first : block.last + 1])
+                found.setdefault(block.calendar, {})[value.strip().strip('"')] = raw
+                break
+    return found
+
+
+def _use_vtimezones(props: _Props, defined: Mapping[str, str], warnings: list[str]) -> None:
+    """Give the date-times of a component IANA zones where only the file says what their TZID
+    is. A TZID that names a zone keeps it; one the file defines by a VTIMEZONE becomes the
+    IANA zone with the same offsets and changes (Outlook's "Customized Time Zone" is one, and
+    an IANA name keeps working for a series across the years); when no zone has them, the
+    times become the same moments in UTC: exact for this date, where an offset without a
+    name would be wrong for half of a series either way."""
+    from icalendar.prop import vDatetime
+
+    for name in _DATE_PROPS & props.keys():
+        for index, prop in enumerate(props[name]):
+            tzid, value = prop.param("TZID"), prop.value
+            if not tzid:
+                continue
+            if value.startswith("//"):
+                # TZID=tzone://Microsoft/Utc:2026… unquoted: the parameter ends at the last colon
+                url, _, value = value.rpartition(":")
+                tzid = f"{tzid}:{url}"
+            params = dict(prop.params)
+            definition = defined.get(tzid)
+            if resolve_tzid(tzid) is not None or definition is None:
+                params["TZID"] = tzid
+                props[name][index] = _Prop(prop.name, params, value, prop.line)
+                continue
+            items: list[str] = []
+            for item in value.split(","):
+                year = int(item[:4]) if item[:4].isdigit() else 0
+                zone = _zone_like(definition, year) if 1900 <= year <= 2100 else None
+                if zone is not None:
+                    params["TZID"] = zone
+                    items.append(item)
+                    continue
+                try:
+                    wall = vDatetime.from_ical(item.strip())
+                    local = wall.replace(tzinfo=_defined_zone(definition))
+                    items.append(local.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
+                except Exception:  # left as it was: read below, and warned about there
+                    items.append(item)
+                    continue
+                params.pop("TZID", None)
+                note = (
+                    f"no time zone has the rules the file gives {_clip(tzid)!r}: "
+                    "its times are kept as the same moments in UTC"
+                )
+                if note not in warnings:
+                    warnings.append(note)
+            props[name][index] = _Prop(prop.name, params, ",".join(items), prop.line)
 
 
 def _windows_zone(name: str) -> str | None:
@@ -249,6 +394,7 @@ def _windows_zone(name: str) -> str | None:
 
 # --- splitting the input into components -------------------------------------------------------
 
+_CHARSETS = {"cp1252": "Windows-1252"}
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # Components that sit directly in a VCALENDAR and never inside one another: meeting one of
 # these inside another means the other one was cut off.
@@ -275,6 +421,7 @@ class _Scan:
     physical: list[str]
     blocks: list[_Block]
     calendars: list[dict[str, str]]  # calendar properties, e.g. X-WR-TIMEZONE
+    encoding: str = "utf-8"  # what the input was read as
 
 
 def _logical_lines(physical: list[str]) -> Iterator[tuple[int, int, str]]:
@@ -377,6 +524,20 @@ class _Prop:
 _Props = dict[str, list["_Prop"]]
 
 
+# The properties the import reads; others are passed over.
+_READ = frozenset(
+    {
+        "SUMMARY", "DESCRIPTION", "UID", "DTSTART", "DTEND", "DUE", "DURATION", "RRULE",
+        "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS", "PRIORITY", "CATEGORIES", "COMPLETED",
+        "CREATED", "ATTENDEE", "ORGANIZER", "X-ROLODEX-CONTACT", "X-ROLODEX-KIND",
+    }
+)  # fmt: skip
+
+
+class _TooBig(ValueError):
+    pass
+
+
 def _read_props(block: _Block, warnings: list[str]) -> _Props:
     from icalendar.parser import Contentline
 
@@ -384,6 +545,14 @@ def _read_props(block: _Block, warnings: list[str]) -> _Props:
     for number, line in block.lines:
         if not line.strip():
             continue
+        if len(line) > VALUE_LIMIT:
+            name = re.split(r"[;:]", line, maxsplit=1)[0].strip().upper()
+            if name not in _READ:
+                continue  # an attachment, say: not imported, and not worth reading
+            raise _TooBig(
+                f"line {number}: {_clip(name, 40)} is {len(line) / 1e6:.0f} MB long, "
+                f"more than the {VALUE_LIMIT / 1e6:.0f} MB a value may have"
+            )
         try:
             name, params, value = Contentline(line).raw_parts()
         except Exception:
@@ -568,6 +737,18 @@ def _emails(props: _Props) -> list[str]:
     return found
 
 
+def _names(props: _Props) -> dict[str, str]:
+    """The CN of each ATTENDEE and ORGANIZER address, by address (the first one wins)."""
+    names: dict[str, str] = {}
+    for name in ("ATTENDEE", "ORGANIZER"):
+        for prop in props.get(name, []):
+            cn = prop.param("CN")
+            address = _address(prop.param("EMAIL")) or _address(prop.value)
+            if cn and address is not None:
+                names.setdefault(address, _clip(cn, 200))
+    return names
+
+
 def _kind(props: _Props) -> str | None:
     aliases = {"follow-up": "followup", "follow up": "followup", "to-do": "todo"}
     from icalendar.parser import split_on_unescaped_comma
@@ -582,8 +763,19 @@ def _kind(props: _Props) -> str | None:
     return marker if marker in TASK_KINDS else None
 
 
+def _cut(text: str, limit: int, name: str, warnings: list[str]) -> str:
+    if len(text) <= limit:
+        return text
+    warnings.append(f"{name} of {len(text)} characters is cut to {limit}")
+    return text[: limit - 1] + "…"
+
+
+def _notes(props: _Props, warnings: list[str]) -> str:
+    return _cut(_text(props, "DESCRIPTION").strip(), NOTES_LIMIT, "DESCRIPTION", warnings)
+
+
 def _title(props: _Props, warnings: list[str]) -> str:
-    title = _text(props, "SUMMARY").strip()
+    title = _cut(_text(props, "SUMMARY").strip(), TITLE_LIMIT, "SUMMARY", warnings)
     if title:
         return title
     first = _first_line(_text(props, "DESCRIPTION"))
@@ -742,11 +934,12 @@ def _todo(
         status=status,
         repeat=_repeat(props, due, warnings),
         exdates=_series_exdates(props, series, due, cal_zone, ctx, warnings),
-        notes=_text(props, "DESCRIPTION").strip(),
+        notes=_notes(props, warnings),
         completed_at=completed if status == "done" else None,
         uid=uid,
+        created_at=_moment(props, "CREATED", cal_zone, ctx.local, warnings),
     )
-    return TaskRecord(task, emails)
+    return TaskRecord(task, emails, _names(props))
 
 
 def _event(
@@ -760,8 +953,9 @@ def _event(
         return f"DTSTART {_clip(props['DTSTART'][0].value)!r} is not a possible date"
     title = _title(props, warnings)
     emails = _emails(props)
-    notes = _text(props, "DESCRIPTION").strip()
+    notes = _notes(props, warnings)
     cancelled = _text(props, "STATUS").strip().upper() == "CANCELLED"
+    length = _event_length(props, start, cal_zone, ctx.local, warnings)
     repeat = _repeat(props, start, warnings)
     exdates = _series_exdates(props, series, start, cal_zone, ctx, warnings)
     ours = "X-ROLODEX-KIND" in props  # written by dump_ical: a task, whatever its date
@@ -796,8 +990,10 @@ def _event(
             exdates=exdates,
             notes=notes,
             uid=uid,
+            created_at=_moment(props, "CREATED", cal_zone, ctx.local, warnings),
+            duration_seconds=length,
         )
-        return TaskRecord(task, emails)
+        return TaskRecord(task, emails, _names(props))
     if cancelled:
         return "a cancelled meeting that is over: nothing happened to record"
     first = _first_line(notes)
@@ -806,6 +1002,94 @@ def _event(
         channel="meeting", summary=summary, occurred_at=start.instant(ctx.local), uid=uid
     )
     return EventRecord(interaction, emails)
+
+
+_BYTE_LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _split_tail(body: bytes) -> int:
+    """How many bytes at the end of ``body`` begin a UTF-8 character that they do not finish."""
+    for back in range(1, min(3, len(body)) + 1):
+        byte = body[-back]
+        if byte < 0x80:
+            return 0
+        if byte >= 0xC0:  # the lead byte: how long is its character?
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return back if back < size else 0
+    return 0
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of the input and the encoding it was read in.
+
+    Folding is done on octets (RFC 5545 folds at 75 of them), so Google Calendar and others
+    fold in the middle of a multi-byte character. Whether the input is UTF-8 is decided on
+    the unfolded octets: a character split by a fold is joined again by moving the fold in
+    front of it (the same logical line, and every physical line stays where it was, for line
+    numbers and the rejects file). Only input that is still not UTF-8 is read as
+    Windows-1252, and the records it may have garbled say so (see ``_records``).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines: list[bytes] = []
+    carry = b""
+    for raw in _BYTE_LINE_RE.findall(data):
+        if carry:
+            if raw[:1] not in (b" ", b"\t"):
+                break  # the character is cut by a line break, not by a fold: not UTF-8
+            raw = raw[:1] + carry + raw[1:]
+        body = raw.rstrip(b"\r\n")
+        cut = _split_tail(body)
+        carry = body[len(body) - cut :] if cut else b""
+        lines.append(body[: len(body) - cut] + raw[len(body) :])
+    else:
+        if not carry:
+            try:
+                return b"".join(lines).decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+    return decode_text(data)
+
+
+def _event_length(
+    props: _Props, start: _When, cal_zone: str, default: dt.tzinfo, warnings: list[str]
+) -> int | None:
+    """How long the event lasts in seconds, from DTEND or DURATION; None for the usual length
+    (an hour, or the day of an all-day event), which is also what an export writes for None,
+    so that a task made here and one read back from its export are equal."""
+    usual = 86400 if start.time is None else 3600
+    if "DTEND" in props:
+        end = _when_or_warn(props, "DTEND", cal_zone, warnings)
+        if end is None:
+            return None
+        if (end.time is None) != (start.time is None):
+            warnings.append("DTEND is a date and DTSTART a date-time (or the reverse): dropped")
+            return None
+        if start.time is None:
+            seconds = (end.day - start.day).days * 86400
+        else:
+            # between the two moments: DTEND may be in another zone than DTSTART
+            seconds = int((end.instant(default) - start.instant(default)).total_seconds())
+    else:
+        length = _duration(props, warnings)
+        if length is None:
+            return None
+        if start.time is None and (length.seconds or length.microseconds):
+            warnings.append("an all-day event lasts whole days: its DURATION is dropped")
+            return None
+        seconds = int(length.total_seconds())
+    if seconds < 0:
+        warnings.append("DTEND comes before DTSTART: the event is given the usual length")
+        return None
+    if seconds > _LONGEST_EVENT:
+        warnings.append("an event of more than ten years: given the usual length")
+        return None
+    return None if seconds == usual else seconds
 
 
 def _not_ical(text: str) -> str:
@@ -826,7 +1110,8 @@ def parse_ical(
 
     ``now`` decides whether an event is over (an interaction) or to come (a task); floating
     times and all-day dates are read in ``now``'s zone (the system's, if ``now`` is naive).
-    VTIMEZONE components are not records: TZIDs are resolved with :func:`resolve_tzid`.
+    VTIMEZONE components are not records: TZIDs are resolved with :func:`resolve_tzid`, and
+    those it does not know with the file's VTIMEZONE of that TZID.
 
     Raises:
         BadInput: at once, when the input is not iCalendar at all (empty, binary, HTML, no
@@ -835,10 +1120,11 @@ def parse_ical(
     if looks_binary(data):
         raise BadInput("The input is a binary file, not an iCalendar (.ics) text file.")
     try:
-        text, _encoding = decode_text(data)
+        text, encoding = _decode(data)
     except UnicodeError:
         raise BadInput("The input cannot be read as text: it is not an iCalendar file.") from None
     scan = _scan(text)
+    scan.encoding = encoding
     if not scan.calendars:
         raise BadInput(_not_ical(text))
     aware = now if now.tzinfo is not None else now.astimezone()
@@ -849,12 +1135,16 @@ def parse_ical(
 
 def _records(scan: _Scan, ctx: _Context) -> Iterator[Parsed[TaskRecord | EventRecord] | Rejected]:
     prepared: list[tuple[_Block, _Props | None, list[str]]] = []
+    zones = _vtimezones(scan)
     for block in scan.blocks:
         warnings: list[str] = []
         props: _Props | None = None
         if not block.problem and block.name in ("VTODO", "VEVENT"):
             try:
                 props = _read_props(block, warnings)
+                _use_vtimezones(props, zones.get(block.calendar, {}), warnings)
+            except _TooBig as exc:
+                block.problem = str(exc)
             except Exception as exc:  # a component is never worth more than a reject
                 block.problem = f"cannot be read: {exc}"
         if props is not None:
@@ -865,9 +1155,14 @@ def _records(scan: _Scan, ctx: _Context) -> Iterator[Parsed[TaskRecord | EventRe
                 ctx.masters.add(uid)
         prepared.append((block, props, warnings))
 
+    guessed = scan.encoding not in ("utf-8", "utf-16")
     for block, props, warnings in prepared:
         if block.name == "VTIMEZONE" and not block.problem:
             continue
+        if guessed and props is not None and not all(line.isascii() for _, line in block.lines):
+            warnings.insert(
+                0, f"the file is not UTF-8: its text was read as {_CHARSETS.get(scan.encoding)}"
+            )
         if block.problem:
             reason = f"{block.name}: {block.problem}"
         elif props is None:
@@ -988,6 +1283,20 @@ def _rrule(task: Task, due: dt.date | dt.datetime | None) -> Any:
     return rule
 
 
+def _end(start: dt.date | dt.datetime, seconds: int | None) -> dt.date | dt.datetime:
+    """DTEND of a meeting that starts at ``start`` and lasts ``seconds`` (None: an hour, or
+    the one day of an all-day meeting)."""
+    if not isinstance(start, dt.datetime):
+        return start + dt.timedelta(days=1 if seconds is None else seconds // 86400)
+    length = MEETING_LENGTH if seconds is None else dt.timedelta(seconds=seconds)
+    if start.tzinfo is None:
+        return start + length
+    # A length is elapsed time (RFC 5545 3.3.6): across a change to summer time, a two-hour
+    # meeting from 01:00 ends at 04:00 on the wall clock. Aware arithmetic in Python is wall
+    # time, so add in UTC.
+    return (start.astimezone(dt.UTC) + length).astimezone(start.tzinfo)
+
+
 def _contact_id(task: Task) -> int | None:
     if task.contact_id is not None:
         return task.contact_id
@@ -998,7 +1307,9 @@ def _component(task: Task, email: str | None, stamp: dt.datetime) -> Component:
     from icalendar import Event, Todo, vCalAddress
 
     due = _due_value(task)
-    is_event = task.kind == "meeting" and isinstance(due, dt.datetime) and task.status != "done"
+    # A meeting to come is an event, all-day ones too (khal's and Google's are): a VTODO
+    # would turn them into to-dos in the calendar they came from.
+    is_event = task.kind == "meeting" and due is not None and task.status != "done"
     comp = Event() if is_event else Todo()
     comp.add("UID", _text_value(export_uid(task)))
     comp.add("DTSTAMP", stamp)
@@ -1008,9 +1319,9 @@ def _component(task: Task, email: str | None, stamp: dt.datetime) -> Component:
         comp.add("LAST-MODIFIED", _utc(task.updated_at))
     comp.add("SUMMARY", _text_value(task.title))
     if is_event:
-        assert isinstance(due, dt.datetime)
+        assert due is not None
         comp.add("DTSTART", due)
-        comp.add("DTEND", due + MEETING_LENGTH)
+        comp.add("DTEND", _end(due, task.duration_seconds))
         comp.add("STATUS", "CANCELLED" if task.status == "cancelled" else "CONFIRMED")
     else:
         if due is not None:

@@ -262,6 +262,7 @@ def task_row(t: Task, now: dt.datetime) -> dict[str, Any]:
         "uid": t.uid or None,
         "timezone": t.timezone,
         "exdates": ",".join(d.isoformat() for d in t.exdates),
+        "duration_seconds": t.duration_seconds,
     }
 
 

@@ -14,8 +14,8 @@ from rolodex.errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-HEAD = "0002"
-KNOWN = ("0001", "0002")
+HEAD = "0003"
+KNOWN = ("0001", "0002", "0003")
 SCRIPTS = Path(__file__).with_name("migrations")
 
 

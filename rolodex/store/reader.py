@@ -66,7 +66,8 @@ _CONTACT_COLS = (
 _TASK_COLS = (
     "t.id, t.title, t.kind, t.due_date, t.due_time, t.priority, t.status, t.repeat, "
     "t.assignee_id, t.contact_id, t.account_id, t.deal_id, t.notes, t.completed_at, "
-    "t.created_at, t.updated_at, c.display_name, t.uid, t.timezone, t.exdates"
+    "t.created_at, t.updated_at, c.display_name, t.uid, t.timezone, t.exdates, "
+    "t.duration_seconds"
 )
 
 
@@ -1000,6 +1001,7 @@ def _task(r: tuple) -> Task:
         uid=r[17] or "",
         timezone=r[18] or "",
         exdates=[as_date(x) for x in (r[19] or "").split(",") if x],
+        duration_seconds=r[20],
     )
 
 

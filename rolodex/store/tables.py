@@ -325,6 +325,7 @@ class TaskRow(SQLModel, table=True):
     uid: str | None = Field(default=None, max_length=500, index=True)
     timezone: str = Field(default="", max_length=64)
     exdates: str = Field(default="", max_length=4000)  # comma-separated ISO dates
+    duration_seconds: int | None = None  # how long a meeting lasts; None: the usual length
 
 
 class InteractionRow(SQLModel, table=True):

@@ -3,6 +3,7 @@ reversible, and nothing lost on the way round."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import random
@@ -230,6 +231,33 @@ def test_an_organisation_card_keeps_its_notes_once(srx) -> None:
     srx.imports.undo(first.batch_id)
     with srx.reading() as r:
         assert r.account_id_by_name("Widgets Ltd") is None
+
+
+def test_a_weekly_meeting_keeps_its_length_and_zone_and_a_follow_up_says_why_it_is_a_todo(
+    srx,
+) -> None:
+    year = srx.today().year + 1
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:m-1\r\nDTSTAMP:20260101T000000Z\r\nCREATED:20250102T030405Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:{year}0105T100000\r\n"
+        f"DTEND;TZID=Europe/Berlin:{year}0105T123000\r\n"
+        "RRULE:FREQ=WEEKLY\r\nSUMMARY:Planning\r\nEND:VEVENT\r\n"
+        "BEGIN:VTODO\r\nUID:f-1\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DUE;VALUE=DATE:{year}0110\r\nSUMMARY:Call back\r\nCATEGORIES:followup\r\n"
+        "ATTENDEE;CN=Nobody Known:mailto:nobody@example.org\r\nEND:VTODO\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    report = srx.imports.run([Source("cal.ics", cal.encode())], write_rejects=False)
+    assert report.tasks_added == 2
+    assert [w["line"] for w in report.warnings if "not a contact" in w["message"]] == [13]
+    tasks = {t.uid: t for t in map(srx.activities.get_task, range(1, 3))}
+    meeting = tasks["m-1"]
+    assert (meeting.duration_seconds, meeting.timezone) == (9000, "Europe/Berlin")
+    assert meeting.created_at == dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert tasks["f-1"].kind == "todo"
+    _, following = srx.activities.complete(meeting.id)
+    assert (following.duration_seconds, following.timezone) == (9000, "Europe/Berlin")
 
 
 def test_matching_by_email_then_phone(srx) -> None:

@@ -198,8 +198,12 @@ def test_outlook_windows_time_zones() -> None:
     assert london.repeat == "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;WKST=MO;UNTIL=20260515"
     assert london.exdates == [dt.date(2026, 4, 3)]
     budget = by_title["Budget meeting"]
-    assert (budget.item.task.timezone, budget.item.task.due_time) == ("", dt.time(11, 0))
-    assert any("Customized Time Zone" in w for w in budget.warnings)
+    # a VTIMEZONE of the file with the rules of central Europe
+    assert (budget.item.task.timezone, budget.item.task.due_time) == (
+        "Europe/Berlin",
+        dt.time(11, 0),
+    )
+    assert budget.warnings == []
     assert by_title["Board call"].item.task.timezone == "Europe/Amsterdam"
 
     [seattle] = events_of(results).values()
@@ -790,4 +794,215 @@ def test_huge_input() -> None:
     assert len(results) == 5001
     assert all(isinstance(r, Parsed) for r in results)
     assert results[-1].line == 5000 * 5 + 2
-    assert len(results[-1].item.task.notes) == 1_000_000
+    # as long as a task's notes may be, and no longer
+    assert len(results[-1].item.task.notes) == 100_000
+    assert any("DESCRIPTION" in w for w in results[-1].warnings)
+
+
+# --- folds, lengths, time zones of the file, limits, round trips of our own export -----------
+
+
+def test_a_fold_inside_a_utf8_character_is_unfolded_before_decoding() -> None:
+    # Google Calendar folds at 75 octets, here between the bytes of 会 (and of “ and 议)
+    data = (FIXTURES / "google_folded_utf8.ics").read_bytes()
+    assert b"\xe4\r\n \xbc\x9a" in data
+    meeting, rejected = parse(data)
+    task = meeting.item.task
+    assert task.title == (
+        "Réunion über Straße – Planung der Kundentermine, Runde zwei, 会议 mit Zoë und Jürgen"
+    )
+    assert task.notes == ("Treffpunkt: Café Größenwahn, 3. Stock — 会议室 „Blau“. " * 2).strip()
+    assert meeting.warnings == []
+    # the rejected record is kept whole for the rejects file: no character is broken
+    assert isinstance(rejected, Rejected)
+    assert "会议会议 会议" in rejected.raw.replace("\r\n ", "")
+    assert "\ufffd" not in rejected.raw
+
+
+def test_a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() -> None:
+    data = (
+        "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:Caf\u00e9 \u2013 Gr\u00fc\u00dfe\r\n"
+        "END:VTODO\r\nBEGIN:VTODO\r\nUID:b\r\nSUMMARY:Plain\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    ).encode("cp1252")
+    accented, plain = parse(data)
+    assert accented.item.task.title == "Café – Grüße"
+    assert any("UTF-8" in w and "Windows-1252" in w for w in accented.warnings)
+    assert plain.warnings == []  # nothing in it could be read wrong
+
+
+def test_events_keep_their_length() -> None:
+    tasks = {uid: r.item.task for uid, r in tasks_of(fixture("event_lengths.ics")).items()}
+    hour = 3600
+    assert tasks["length-dtend@khal"].duration_seconds == 2 * hour + 30 * 60
+    assert tasks["length-duration@khal"].duration_seconds == 3 * hour
+    utc = tasks["length-utc@khal"]
+    assert (utc.due_time, utc.timezone, utc.duration_seconds) == (dt.time(15), "UTC", 2 * hour)
+    # an hour, and one day for an all-day event, are what a meeting lasts when nothing is said
+    assert tasks["length-hour@khal"].duration_seconds is None
+    assert tasks["length-one-day@khal"].duration_seconds is None
+    fair = tasks["length-days@khal"]
+    assert (fair.kind, fair.due_date, fair.due_time) == ("meeting", dt.date(2026, 12, 16), None)
+    assert fair.duration_seconds == 3 * 24 * hour
+
+
+def test_events_are_exported_with_their_length_and_all_day_events_stay_events() -> None:
+    from icalendar import Calendar
+
+    results = fixture("event_lengths.ics")
+    tasks = [r.item.task for r in results]
+    out = dump_ical(tasks, now=STAMP)
+    cal = Calendar.from_ical(out)
+    assert cal.todos == []
+    events = {str(e["UID"]): e for e in cal.events}
+    assert {uid: e.end - e.start for uid, e in events.items()} == {
+        "length-dtend@khal": dt.timedelta(hours=2, minutes=30),
+        "length-duration@khal": dt.timedelta(hours=3),
+        "length-utc@khal": dt.timedelta(hours=2),
+        "length-hour@khal": dt.timedelta(hours=1),
+        "length-days@khal": dt.timedelta(days=3),
+        "length-one-day@khal": dt.timedelta(days=1),
+    }
+    fair = events["length-days@khal"]
+    assert (fair["DTSTART"].dt, fair["DTEND"].dt) == (dt.date(2026, 12, 16), dt.date(2026, 12, 19))
+    assert fair["DTSTART"].params["VALUE"] == "DATE"
+    assert b"DTEND;VALUE=DATE:20261219\r\n" in out
+    assert events["length-dtend@khal"]["DTEND"].dt == dt.datetime(
+        2026, 12, 10, 12, 30, tzinfo=BERLIN
+    )
+    # and read back, every one is what it was
+    again = [r.item.task for r in parse(out)]
+    assert again == tasks
+
+
+def test_an_event_longer_than_it_is_possible_or_ending_before_it_starts() -> None:
+    def event(extra: str) -> Parsed:
+        data = (
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:e\nSUMMARY:E\n"
+            f"DTSTART;TZID=Europe/Berlin:20261210T100000\n{extra}\nEND:VEVENT\nEND:VCALENDAR\n"
+        )
+        [result] = parse(data.encode())
+        return result
+
+    backwards = event("DTEND;TZID=Europe/Berlin:20261210T090000")
+    assert backwards.item.task.duration_seconds is None
+    assert any("DTEND" in w for w in backwards.warnings)
+    assert event("DURATION:PT0S").item.task.duration_seconds == 0
+
+
+def test_vtimezones_of_the_file_are_used_for_their_tzids() -> None:
+    results = fixture("outlook_custom_zone.ics")
+    by_title = {r.item.task.title: r for r in results}
+    # -05:00/-04:00 with today's US rules: New York's
+    budget = by_title["Budget review"]
+    assert budget.warnings == []
+    task = budget.item.task
+    assert (task.due_date, task.due_time, task.timezone) == (
+        dt.date(2026, 12, 4),
+        dt.time(10),
+        "America/New_York",
+    )
+    assert task.duration_seconds == 90 * 60
+    # Outlook's unquoted tzone://Microsoft/Utc is UTC
+    london = by_title["Sync with London"]
+    assert london.warnings == []
+    assert (london.item.task.due_time, london.item.task.timezone) == (dt.time(15), "UTC")
+    # the US rules before 2007: no zone has them today; the time is the same moment in UTC
+    old = by_title["Call with the old office"]
+    assert (old.item.task.due_date, old.item.task.due_time, old.item.task.timezone) == (
+        dt.date(2026, 12, 3),
+        dt.time(14),
+        "UTC",
+    )
+    assert any("Customized Time Zone 1" in w and "UTC" in w for w in old.warnings)
+    assert resolve_tzid("tzone://Microsoft/Utc") == "UTC"
+
+
+def test_a_vtimezone_after_the_events_that_use_it_counts_too() -> None:
+    data = (FIXTURES / "outlook_custom_zone.ics").read_bytes()
+    head, _, rest = data.partition(b"BEGIN:VEVENT")
+    zones = head[head.index(b"BEGIN:VTIMEZONE") :]
+    head = head[: head.index(b"BEGIN:VTIMEZONE")]
+    moved = head + b"BEGIN:VEVENT" + rest.replace(b"END:VCALENDAR", zones + b"END:VCALENDAR")
+    by_title = {r.item.task.title: r.item.task for r in parse(moved)}
+    assert by_title["Budget review"].timezone == "America/New_York"
+
+
+def todo_with(lines: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:first\r\nSUMMARY:Fine\r\nEND:VTODO\r\n"
+        f"BEGIN:VTODO\r\nUID:big\r\n{lines}\r\nEND:VTODO\r\n"
+        "BEGIN:VTODO\r\nUID:last\r\nSUMMARY:Fine too\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def test_a_huge_value_rejects_its_record_and_no_other() -> None:
+    fine, huge, last = parse(todo_with("DUE:20261201\r\nSUMMARY:" + "x" * 50_000_000))
+    assert isinstance(huge, Rejected)
+    assert huge.line == 6
+    assert "line 9" in huge.reason and "SUMMARY" in huge.reason and "50 MB" in huge.reason
+    assert isinstance(fine, Parsed) and isinstance(last, Parsed)
+    assert last.line == 11
+    # a big attachment is not read: its task is
+    attach = "ATTACH;ENCODING=BASE64;VALUE=BINARY:" + "QUJD" * 600_000
+    _, with_attachment, _ = parse(todo_with(f"SUMMARY:Read the contract\r\n{attach}"))
+    assert with_attachment.item.task.title == "Read the contract"
+
+
+def test_a_long_title_or_notes_are_cut_with_a_warning() -> None:
+    title = "Call " + "é" * 5000
+    notes = "n" * 300_000
+    _, long, _ = parse(todo_with(f"SUMMARY:{title}\r\nDESCRIPTION:{notes}"))
+    task = long.item.task
+    assert task.title == title[:999] + "…"
+    assert len(task.notes) == 100_000 and task.notes.endswith("…")
+    assert any("SUMMARY" in w and "1000" in w for w in long.warnings)
+    assert any("DESCRIPTION" in w and "100000" in w for w in long.warnings)
+
+
+def test_a_follow_up_we_exported_comes_back_as_a_follow_up() -> None:
+    created = dt.datetime(2026, 11, 2, 8, 15, tzinfo=dt.UTC)
+    followup = sample_tasks()[0]
+    followup.created_at = created
+    out = dump_ical_item(followup, contact_email="Ada@Example.com", now=STAMP)
+    [back] = parse(out)
+    assert back.warnings == []
+    record = back.item
+    assert record.task.kind == "followup"
+    assert record.contact_emails == ["ada@example.com"]
+    assert record.contact_names == {"ada@example.com": "Lovelace, Ada"}
+    assert record.task.created_at == created
+    meeting = dump_ical_item(
+        Task(
+            title="Review",
+            kind="meeting",
+            due_date=dt.date(2026, 12, 2),
+            due_time=dt.time(10),
+            created_at=created,
+        ),
+        now=STAMP,
+    )
+    assert parse(meeting)[0].item.task.created_at == created
+
+
+def test_our_export_to_a_calendar_folder_and_back_changes_nothing(
+    sqlite_target: str, tmp_path: Path
+) -> None:
+    import json
+
+    from tests.cli.helpers import ok
+
+    env = {"ROLODEX_NOW": "2026-11-25T12:00:00+00:00"}
+    for name in ("event_lengths.ics", "outlook_custom_zone.ics"):
+        report = json.loads(
+            ok(sqlite_target, "import", str(FIXTURES / name), "--json", env=env).stdout
+        )
+        assert report["rejected"] == 0
+    folder = tmp_path / "calendar"
+    ok(sqlite_target, "export", "--format", "ical", "--vdir", str(folder), env=env)
+    fair = (folder / "length-days@khal.ics").read_bytes()
+    assert b"BEGIN:VEVENT" in fair and b"BEGIN:VTODO" not in fair
+    assert b"DTSTART;VALUE=DATE:20261216\r\n" in fair and b"DTEND;VALUE=DATE:20261219\r\n" in fair
+    workshop = (folder / "length-dtend@khal.ics").read_bytes()
+    assert b"DTEND;TZID=Europe/Berlin:20261210T123000\r\n" in workshop
+    again = json.loads(ok(sqlite_target, "import", str(folder), "--json", env=env).stdout)
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 9)

@@ -179,6 +179,46 @@ def test_tasks_of_an_older_store_get_uids_and_new_tasks_have_one(tmp_path: Path)
     assert all(uids) and len(set(uids)) == 3 and uids[2] == new.uid
 
 
+def test_tasks_of_a_store_before_durations_keep_everything_and_gain_a_length(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    Store(str(path)).open().close()
+    with sqlite3.connect(path) as conn:  # as a store of schema 0002 holds them
+        conn.execute("ALTER TABLE tasks DROP COLUMN duration_seconds")
+        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+        conn.execute(
+            "INSERT INTO tasks (title, kind, due_date, due_time, priority, status, notes, "
+            "created_at, updated_at, uid, timezone, exdates) VALUES ('Review', 'meeting', "
+            "'2026-12-02', '10:00:00.000000', 'high', 'open', 'agenda', "
+            "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', 'u-1', "
+            "'Europe/Berlin', '2026-12-09')"
+        )
+    store = Store(str(path)).open()
+    try:
+        with store.reading() as r:
+            [old] = r.tasks(TaskQuery(today=dt.date(2026, 12, 1)))
+        with store.writing(now=NOW) as w:
+            fair = Task(title="Fair", kind="meeting", due_date=dt.date(2026, 12, 16))
+            fair.duration_seconds = 3 * 86400
+            w.put_task(fair)
+        with store.reading() as r:
+            [_, back] = r.tasks(TaskQuery(today=dt.date(2026, 12, 1)))
+            version = r.ex.scalar("SELECT version_num FROM alembic_version")
+    finally:
+        store.close()
+    assert version == migrate.HEAD
+    assert (old.title, old.due_time, old.timezone, old.uid, old.notes) == (
+        "Review",
+        dt.time(10),
+        "Europe/Berlin",
+        "u-1",
+        "agenda",
+    )
+    assert old.exdates == [dt.date(2026, 12, 9)] and old.duration_seconds is None
+    assert (back.title, back.duration_seconds) == ("Fair", 3 * 86400)
+
+
 def test_an_unknown_database_url_is_a_store_error() -> None:
     with pytest.raises(StoreError):
         Store("nosuchdialect://x/y").open()
