@@ -61,8 +61,7 @@ def guarded(run: Callable[[], Any]) -> int:
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`| head`): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 0
     except Exception as exc:
         if debug:
@@ -74,8 +73,38 @@ def guarded(run: Callable[[], Any]) -> int:
         return 1
 
 
+def _silence_stdout() -> None:
+    """Send what is left of stdout to /dev/null: the reader is gone, and the flush at exit
+    would otherwise fail again (and Python would print that)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 class RolodexGroup(TyperGroup):
     """The root group: runs everything through ``guarded``."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command. A closed pipe is handled here, inside the command's context:
+        click would turn it into exit 1 and close the store while the command's streams
+        (generators holding a reading session) were still alive, and their clean-up on the
+        closed store would print tracebacks."""
+        closed = False
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            closed = True  # handled below, once the exception and its frames are gone
+        if closed:
+            import gc
+
+            # The command's frames held its streams; with them gone the streams end now,
+            # while the store is still open (the collector catches those in a cycle).
+            gc.collect()
+            _silence_stdout()
+        return 0
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any

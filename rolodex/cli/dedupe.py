@@ -36,6 +36,9 @@ EMAIL_HELP = (
 )
 
 
+MUTT_LIMIT = 200  # addresses a mail client is given for one query
+
+
 def register(app: typer.Typer) -> None:
     app.command("duplicates", help=DUPLICATES_HELP)(duplicates)
     app.command("merge", help=MERGE_HELP)(merge)
@@ -131,13 +134,18 @@ def email(
         str, typer.Option("--mutt-query", help="Find addresses matching this text.")
     ],
 ) -> None:
-    hits = rx(ctx).contacts.email_matches(mutt_query)
+    # One more than is shown tells whether there are more: then the first line says that
+    # these are only the first matches, not all of them.
+    hits = rx(ctx).contacts.email_matches(mutt_query, limit=MUTT_LIMIT + 1)
+    more = len(hits) > MUTT_LIMIT
+    hits = hits[:MUTT_LIMIT]
     out = sys.stdout
-    out.write(
-        f"{len(hits)} matches for {mutt_query!r} in Rolodex\n"
-        if hits
-        else f"no matches for {mutt_query!r} in Rolodex\n"
-    )
+    if not hits:
+        out.write(f"no matches for {mutt_query!r} in Rolodex\n")
+    elif more:
+        out.write(f"first {len(hits)} matches for {mutt_query!r} in Rolodex (there are more)\n")
+    else:
+        out.write(f"{len(hits)} matches for {mutt_query!r} in Rolodex\n")
     for address, name, account in hits:
         out.write(f"{address}\t{name}\t{account}\n")
     if not hits:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import closing
 from typing import Annotated, Any
 
 import typer
@@ -75,6 +76,11 @@ def import_(
     json_: JsonOpt = False,
 ) -> None:
     reader = None
+    if format_ is None and (map_ or map_file or preset):
+        # A column map or a CSV layout only makes sense for CSV: do not guess from the content.
+        format_ = "csv"
+    elif format_ not in (None, "csv") and (map_ or map_file or preset):
+        raise UsageError(f"--map, --map-file and --preset are for CSV, not {format_}")
     if what[0] not in ("list", "undo") and len(what) == 1:
         # A large file is read in a second process; into a new or small store, it starts
         # while the store opens.
@@ -216,7 +222,7 @@ def _list_batches(r: Any, json_: bool) -> None:
             render.local(b.started_at),
             b.source,
             b.format,
-            str(rep.get("added", "")),
+            _added(rep),
             str(rep.get("updated", "")),
             str(rep.get("rejected", "")),
             "",
@@ -224,6 +230,27 @@ def _list_batches(r: Any, json_: bool) -> None:
     render.print_table(t)
     if not batches:
         render.message("nothing imported yet")
+
+
+_ADDED = (
+    ("accounts_added", "account", "accounts"),
+    ("tasks_added", "task", "tasks"),
+    ("interactions_added", "interaction", "interactions"),
+)
+
+
+def _added(report: dict[str, Any]) -> str:
+    """What a batch added: contacts as a number, as always; the other records a calendar
+    or contact import adds (tasks, interactions, accounts) named, so that they show."""
+    others = [
+        f"{n} {one if n == 1 else many}" for key, one, many in _ADDED if (n := report.get(key) or 0)
+    ]
+    contacts = report.get("added", "")
+    if not others:
+        return str(contacts)
+    if contacts:
+        others.insert(0, f"{contacts} contact{'' if contacts == 1 else 's'}")
+    return ", ".join(others)
 
 
 def export(
@@ -258,20 +285,39 @@ def export(
             n = r.exports.ical_vdir(vdir, due)
         render.message(f"wrote {n} files to {vdir}")
         return
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-    try:
+    # Everything that can be refused (version, query, due filter) is checked before the
+    # output is touched: the iterators below check their arguments when they are made, and
+    # a file given with --output is written through a temporary file, renamed into place
+    # only when the export succeeded, so a failure leaves an existing file as it was.
+    if format_ == "vcard":
+        source: Any = r.exports.vcards(text, version=vcard_version)
+    elif format_ == "ical":
+        source = r.exports.ical(due)
+    else:
+        source = r.contacts.iter(text)
+    if output:
+        from rolodex.core.exports import atomic_writer
+
+        with atomic_writer(output) as out:
+            n = _write(format_, source, out)
+        render.message(f"wrote {n} records to {output}")
+    else:
+        _write(format_, source, sys.stdout)
+
+
+def _write(format_: str, source: Any, out: Any) -> int:
+    """Write an export to ``out``; returns how many records. A generator is closed when
+    this ends, also on an error, so that its reading session ends while the store is open."""
+    if isinstance(source, bytes):
+        out.write(source.decode("utf-8"))
+        return source.count(b"BEGIN:VTODO") + source.count(b"BEGIN:VEVENT")
+    with closing(source):
+        counted = _Counter(source)
         if format_ == "vcard":
-            cards = _Counter(r.exports.vcards(text, version=vcard_version))
-            out.writelines(cards)
-            n = cards.n
-        elif format_ == "ical":
-            data = r.exports.ical(due)
-            out.write(data.decode("utf-8"))
-            n = data.count(b"BEGIN:VTODO") + data.count(b"BEGIN:VEVENT")
+            out.writelines(counted)
         else:
             from rolodex.cli.contacts import CONTACT_CSV, flatten_contact
 
-            counted = _Counter(r.contacts.iter(text))
             render.emit_records(
                 (c.to_dict() for c in counted),
                 render.Format.csv,
@@ -279,12 +325,7 @@ def export(
                 flatten=flatten_contact,
                 out=out,
             )
-            n = counted.n
-    finally:
-        if output:
-            out.close()
-    if output:
-        render.message(f"wrote {n} records to {output}")
+        return counted.n
 
 
 class _Counter:

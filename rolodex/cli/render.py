@@ -127,9 +127,10 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    # A leading "'" guards a formula; text that already starts with "'" + formula character
-    # is guarded too, so that an import (which removes one "'") gives back exactly this text.
-    if text.startswith(_FORMULA_START) or (text[:1] == "'" and text[1:2] in _FORMULA_START):
+    # A leading "'" guards a formula. Text that already starts with one or more "'" and then
+    # a formula character gets one more, so that an import (which removes one "'" from
+    # exactly such cells) gives back exactly this text: the two are inverses.
+    if text.lstrip("'").startswith(_FORMULA_START):
         return "'" + text
     return text
 

@@ -23,9 +23,10 @@ How a file is read:
 - ``csv.field_size_limit`` is raised to the size of the input while it is read (so a long cell
   never derails the reader) and put back afterwards; a cell longer than ``MAX_FIELD``
   characters rejects its row.
-- OWASP CSV injection: Rolodex writes a cell that starts with ``= + - @ TAB CR`` with a leading
-  ``'``; a cell that is ``'`` followed by one of those has that one ``'`` removed, so exported
-  text comes back exactly. Every other cell is kept as it is: a cell starting with ``=`` is text.
+- OWASP CSV injection: Rolodex writes a cell that starts with ``= + - @ TAB CR``, or with one
+  or more ``'`` and then one of those, with one more leading ``'``; a cell that is one or more
+  ``'`` followed by one of those has one ``'`` removed, so exported text comes back exactly.
+  Every other cell is kept as it is: a cell starting with ``=`` is text.
 - Text fields (names, title, account …) are kept exactly as written; emails, phones, dates,
   tags, stage and UID are trimmed and checked. A value that fails its check is dropped with a
   warning; the contact is kept. Notes get LF line ends.
@@ -461,6 +462,7 @@ _LABELS = {
     "smtp": "",
 }
 _label_cache: dict[str, tuple[str, bool]] = {}
+_VAGUE_LABELS = frozenset({"", "other"})
 
 
 def _label(text: str) -> tuple[str, bool]:
@@ -483,8 +485,12 @@ def _norm(cell: str) -> str:
 
 
 def _unescape(cell: str) -> str:
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA:
-        return cell[1:]
+    """Take off the guard ``safe_cell`` puts on: one "'" from a cell that is one or more "'"
+    and then a formula character (``'=x`` is ``=x``, ``''=x`` is ``'=x``)."""
+    if cell[:1] == "'":
+        rest = cell.lstrip("'")
+        if rest and rest[0] in _FORMULA:
+            return cell[1:]
     return cell
 
 
@@ -630,6 +636,18 @@ def detect_preset(header: list[str]) -> str | None:
     ):
         return "outlook"
     return None
+
+
+def _known_header(row: list[str]) -> bool:
+    """Whether every cell of ``row`` names a column some layout reads (``First Name``,
+    ``E-mail 1 - Value``, ``email`` …): a header, even when no layout can be told from it."""
+    names = [_norm(c) for c in row if c.strip()]
+    return bool(names) and all(
+        any(n in table for table in _TABLES.values())
+        or _google_numbered(n) is not None
+        or _field_role(n) is not None
+        for n in names
+    )
 
 
 def _same_family(found: str | None, wanted: str) -> bool:
@@ -935,7 +953,7 @@ class _Plan:
 
     def _phones(self, row: list[str], warnings: list[str]) -> list[Phone]:
         phones: list[Phone] = []
-        seen: set[str] = set()
+        seen: dict[str, Phone] = {}
         for value, label_col, label, preferred, sep in self.phones:
             v = row[value]
             if not v:
@@ -951,9 +969,14 @@ class _Plan:
                             f"{self.header[value]}: {_short(part)} is not a phone number; dropped"
                         )
                     continue
-                if number not in seen:
-                    seen.add(number)
-                    phones.append(Phone(number, None, label, preferred))
+                kept = seen.get(number)
+                if kept is None:
+                    seen[number] = kept = Phone(number, None, label, preferred)
+                    phones.append(kept)
+                elif kept.label in _VAGUE_LABELS and label not in _VAGUE_LABELS:
+                    # The same number twice (Outlook's Primary Phone is often the Mobile
+                    # Phone): the copy kept takes the label that says more.
+                    kept.label = label
                 preferred = False
         if phones:
             _one_preferred(phones)
@@ -1089,6 +1112,11 @@ def _add_tags(tags: list[str], value: str, style: str, column: str, warnings: li
             tags.append(tag)
 
 
+# Groups every Google contact is in, not labels a person chose: "* myContacts" in the current
+# layout, "* My Contacts" in the legacy one (compared without spaces, case-folded).
+_GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "othercontacts", "chatbuddies", "blocked"})
+
+
 def _read_tags(value: str, style: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tags, warnings) of one cell, without duplicates."""
     if style == "google":
@@ -1104,7 +1132,7 @@ def _read_tags(value: str, style: str) -> tuple[tuple[str, ...], tuple[str, ...]
         raw = part.strip()
         if style == "google" and raw.startswith("*"):
             raw = raw[1:].strip()
-            if raw.casefold() in ("mycontacts", "other contacts"):
+            if raw.casefold().replace(" ", "") in _GOOGLE_SYSTEM_GROUPS:
                 continue
         tag = _clean_tag(raw)
         if not tag:
@@ -1375,6 +1403,10 @@ def _find_header(
             f"the header does not match the {preset} layout (columns: {_columns_hint(first)}); "
             "choose another --preset or map the columns with --map COLUMN=FIELD"
         )
+    if len(scanned) == 1 and _known_header(first):
+        # Only a header (no layout can be told from ``First Name,Last Name`` alone): say
+        # what is missing, as for a header whose layout is known.
+        raise BadInput("no records: the file has a header but no rows")
     hint = ""
     if first and first[0].strip().upper().startswith(("BEGIN:VCARD", "BEGIN:VCALENDAR")):
         hint = " This looks like a vCard/iCalendar file, not CSV."
@@ -1538,5 +1570,7 @@ def sniff_csv(data: bytes) -> bool:
     rows = _head_rows(text, delimiter)
     if any(detect_preset(r) for r in rows):
         return True
+    if len(rows) == 1 and _known_header(rows[0]):
+        return True  # a header alone: parse_csv says that it has no rows
     # Any other layout: a header and a row, each of several cells.
     return len(rows) >= 2 and len(rows[0]) >= 2 and len(rows[1]) >= 2

@@ -295,6 +295,32 @@ def test_outlook_english_with_bom_and_quoted_commas() -> None:
     assert not out[3].raw.endswith("\r")
 
 
+def test_google_system_groups_are_not_tags_in_either_spelling() -> None:
+    legacy = (
+        "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value\n"
+        "Ada Lovelace,Ada,Lovelace,* My Contacts ::: * Other Contacts ::: VIP,* Work,a@b.example\n"
+    )
+    [ada] = parsed(legacy)
+    assert ada.item.contact.tags == ["VIP"]
+    current = (
+        GOOGLE_HEADER + "Ada,Lovelace,,a@b.example,,* myContacts ::: * otherContacts ::: VIP\n"
+    )
+    [ada] = parsed(current)
+    assert ada.item.contact.tags == ["VIP"]
+
+
+def test_a_number_given_twice_keeps_the_more_specific_label() -> None:
+    data = (
+        "First Name,Last Name,Primary Phone,Mobile Phone,Business Phone,Other Phone\n"
+        "Ada,Lovelace,+44 7700 900123,+44 7700 900123,+44 20 7946 0958,+44 20 7946 0958\n"
+    )
+    [ada] = parsed(data)
+    assert [(p.number, p.label, p.preferred) for p in ada.item.contact.phones] == [
+        ("+44 7700 900123", "mobile", True),  # Primary Phone, and also the mobile
+        ("+44 20 7946 0958", "work", False),  # not made vaguer by Other Phone
+    ]
+
+
 def test_outlook_german_semicolons_in_windows_1252() -> None:
     data = fixture("outlook-de.csv")
     with pytest.raises(UnicodeDecodeError):
@@ -518,7 +544,8 @@ def test_rolodex_export_reads_back() -> None:
 
 
 FORMULA_TEXT = st.builds(
-    lambda first, rest: first + rest,
+    lambda quotes, first, rest: quotes + first + rest,
+    st.sampled_from(["", "", "'", "''"]),  # text may already start with the guard's quote
     st.sampled_from(["=", "+", "-", "@", "\t", "\r"]),
     st.text(
         alphabet=st.one_of(
@@ -560,8 +587,31 @@ def test_only_the_guarding_quote_is_removed(lead: str) -> None:
     )
     first, second = parsed(data)
     assert first.item.contact.given_name == text
-    assert second.item.contact.given_name == "''" + lead + "x"  # ' then ': not a guard
+    # ''=x is how '=x is written: one of the quotes is the guard.
+    assert second.item.contact.given_name == "'" + lead + "x"
     assert second.item.contact.family_name == "'plain"  # not followed by a formula character
+
+
+@FAST
+@given(
+    st.builds(
+        lambda quotes, rest: quotes + rest,
+        st.text(alphabet="'", max_size=3),
+        st.text(alphabet=st.one_of(st.characters(), st.sampled_from("=+-@\t\r")), max_size=12),
+    )
+)
+def test_the_injection_guard_is_taken_off_exactly(text: str) -> None:
+    """Import undoes export for every string, quotes already in front of a formula
+    character included."""
+    assert csv_presets._unescape(safe_cell(text)) == text
+
+
+def test_quoted_formula_text_reads_back_as_written() -> None:
+    texts = ["'=quoted already", "''+x", "'''-1", "'@me", "'\tx", "'", "''", "'plain"]
+    data = GOOGLE_HEADER + "".join(
+        f'"{safe_cell(text)}",x,,a{i}@example.org,,\n' for i, text in enumerate(texts)
+    )
+    assert [p.item.contact.given_name for p in parsed(data)] == texts
 
 
 # ---------------------------------------------------------------------------- robustness
@@ -664,6 +714,15 @@ def test_an_unknown_header_names_its_columns_and_the_way_out() -> None:
     message = str(err.value)
     assert "'Kunde', 'Mail', 'Tel', 'Ort', 'PLZ', 'Land' and 2 more" in message
     assert "--preset" in message and "--map" in message
+
+
+def test_a_header_of_known_columns_alone_has_no_rows() -> None:
+    """Whether or not a layout can be told from it, a header alone says the same."""
+    for header in [GOOGLE_HEADER, "First Name,Last Name\n", "Email\r\n"]:
+        assert sniff_csv(header.encode()), header
+        with pytest.raises(BadInput, match="header but no rows"):
+            read(header)
+    assert not sniff_csv(b"Foo,Bar\n")
 
 
 def test_an_explicit_preset_on_a_foreign_header() -> None:
