@@ -123,8 +123,14 @@ def merge(
     )
 
 
-def unmerge(ctx: typer.Context, ref: Annotated[str, typer.Argument()]) -> None:
-    entries = rx(ctx).dedupe.unmerge(ref)
+def unmerge(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument()],
+    force: Annotated[
+        bool, typer.Option(help="Restore both even when later changes touched them.")
+    ] = False,
+) -> None:
+    entries = rx(ctx).dedupe.unmerge(ref, force=force)
     render.message(f"unmerged: {len(entries)} changes undone")
 
 

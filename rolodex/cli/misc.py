@@ -117,8 +117,13 @@ UNDO_HELP = (
 )
 
 
-def undo(ctx: typer.Context) -> None:
-    entries = rx(ctx).journal.undo()
+def undo(
+    ctx: typer.Context,
+    force: Annotated[
+        bool, typer.Option(help="Revert even when later changes touched the same records.")
+    ] = False,
+) -> None:
+    entries = rx(ctx).journal.undo(force=force)
     for e in entries:
         render.message(f"undid: {e.summary}")
 

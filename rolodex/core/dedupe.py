@@ -277,8 +277,9 @@ class DedupeService:
             )
         return plan
 
-    def unmerge(self, ref: str) -> list[Any]:
-        """Undo the most recent merge that kept this contact, restoring both."""
+    def unmerge(self, ref: str, *, force: bool = False) -> list[Any]:
+        """Undo the most recent merge that kept this contact, restoring both (``force``: even
+        when later changes touched them, which are then lost)."""
         from rolodex.core.journal import revert_group
 
         with self.rx.change() as ch:
@@ -293,7 +294,7 @@ class DedupeService:
             )
             if group is None:
                 raise NotFound(f"no merge into #{cid} to undo")
-            return revert_group(ch, group)
+            return revert_group(ch, group, force=force)
 
 
 def _snapshot(item: Any) -> dict[str, Any]:

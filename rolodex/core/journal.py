@@ -76,14 +76,16 @@ class JournalService:
                 contact_id = self.rx.contacts.resolve(ref, include_trashed=True, session=r).id
             return r.journal(contact_id=contact_id, limit=limit)
 
-    def undo(self) -> list[JournalEntry]:
+    def undo(self, *, force: bool = False) -> list[JournalEntry]:
         """Revert the most recent change not yet undone (all records it touched, in reverse
-        order). Repeatable: each call goes one change further back. Returns what was undone."""
+        order). Repeatable: each call goes one change further back. Returns what was undone.
+        ``force``: even when a later change (the forced undo of an import, say) touched the
+        same records."""
         with self.rx.change() as ch:
             group = ch.w.last_undoable_group()
             if group is None:
                 raise NotFound("nothing to undo")
-            return revert_group(ch, group)
+            return revert_group(ch, group, force=force)
 
 
 def revert_group(ch: Change, group: str, *, force: bool = False) -> list[JournalEntry]:

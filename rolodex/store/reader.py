@@ -6,6 +6,7 @@ SQLAlchemy connection of a write transaction or of PostgreSQL. Only ``search.py`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections import defaultdict
@@ -924,18 +925,33 @@ class Reader:
         ]
 
     def later_changes(self, group_id: str, keys: Sequence[tuple[str, int]]) -> list[JournalEntry]:
-        """Changes after a group's that are not undone and touch any of these records."""
+        """Changes after a group's that are not undone and touch any of these records. An
+        undo counts when it deleted a record (the undo of what created it): reverting an
+        older change to that record would bring it back on its own."""
         first = self.ex.scalar("SELECT MIN(id) FROM journal WHERE group_id = :g", {"g": group_id})
         if first is None:
             return []
         wanted = set(keys)
+        contacts = sorted(i for entity, i in wanted if entity == "contact")
         rows = self.ex.rows(
             "SELECT id, group_id, at, actor, action, entity, entity_id, summary, before, after, "
             "undone, contact_id FROM journal WHERE id > :f AND group_id <> :g AND undone = :u "
-            "AND action <> 'undo' ORDER BY id",
+            "AND (action <> 'undo' OR after IS NULL) ORDER BY id",
             {"f": first, "g": group_id, "u": False},
         )
-        return [e for e in map(_journal, rows) if (e.entity, e.entity_id) in wanted]
+        out = []
+        for e in map(_journal, rows):
+            if (e.entity, e.entity_id) in wanted:
+                out.append(e)
+            elif e.entity == BULK and e.action == "undo" and contacts:
+                # The undo of an import's new contacts: their ids as [first, last] runs.
+                runs = (e.before or {}).get("ids") or []
+                if any(
+                    bisect.bisect_left(contacts, lo) < bisect.bisect_right(contacts, hi)
+                    for lo, hi in runs
+                ):
+                    out.append(e)
+        return out
 
     def saved_searches(self) -> list[SavedSearch]:
         return [

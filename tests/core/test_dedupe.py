@@ -123,6 +123,18 @@ def test_a_custom_field_both_have_is_a_conflict_to_choose(srx, prefer, take, kep
     assert srx.contacts.get(str(a.id)).custom == {"lang": kept, "shoe": "44", "team": "blue"}
 
 
+def test_unmerge_after_a_later_edit_needs_force(srx) -> None:
+    a = add(srx, "Ada Lovelace", title="CTO")
+    b = add(srx, "Ada King", add_emails=["ada@king.example"])
+    srx.dedupe.merge(str(a.id), str(b.id))
+    srx.contacts.edit(str(a.id), ContactChanges(title="Countess"))
+    with pytest.raises(Conflict, match="--force"):
+        srx.dedupe.unmerge(str(a.id))
+    srx.dedupe.unmerge(str(a.id), force=True)
+    assert srx.contacts.get(str(b.id)).emails[0].address == "ada@king.example"
+    assert srx.contacts.get(str(a.id)).emails == []
+
+
 def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
     add(srx, "Ada Lovelace", add_phones=["+44 20 7946 0958"])
     with pytest.raises(Conflict, match="already belongs to"):
