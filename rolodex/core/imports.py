@@ -765,6 +765,9 @@ class _Writer:
             if existing is not None:
                 task.id = existing.id
                 task.created_at = existing.created_at
+                done = existing.completed_at
+                if done is not None and task.completed_at == done.replace(microsecond=0):
+                    task.completed_at = done  # iCalendar keeps whole seconds
                 if task_snapshot(task) | {"updated_at": None, "contact": None} == task_snapshot(
                     existing
                 ) | {"updated_at": None, "contact": None}:
@@ -772,13 +775,14 @@ class _Writer:
                     return
                 task.updated_at = self.ch.now
                 self.ch.w.put_task(task)
+                stored = self.ch.w.get_task(task.id)  # with its contact's name, as before
                 self.ch.record(
                     "update",
                     "task",
                     task.id,
                     f"import: updated task {task.title}",
                     before=task_snapshot(existing),
-                    after=task_snapshot(task),
+                    after=task_snapshot(stored or task),
                     contact_id=contact_id,
                 )
                 self.report.updated += 1

@@ -260,6 +260,41 @@ def test_a_weekly_meeting_keeps_its_length_and_zone_and_a_follow_up_says_why_it_
     assert (following.duration_seconds, following.timezone) == (9000, "Europe/Berlin")
 
 
+def test_undo_does_not_bring_back_one_record_of_an_import_undone_by_force(srx) -> None:
+    cal = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\nUID:t-1\r\n"
+        "DTSTAMP:20260101T000000Z\r\nSUMMARY:Send the offer\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
+    tasks = srx.imports.run([Source("t.ics", cal.encode())], write_rejects=False)
+    contacts = srx.imports.run(vsource(), write_rejects=False)
+    task = srx.activities.get_task(1)
+    srx.activities.complete(task.id)
+    srx.contacts.edit("u-ada", ContactChanges(title="Countess"))
+    for batch in (contacts.batch_id, tasks.batch_id):
+        with pytest.raises(Conflict):
+            srx.imports.undo(batch)
+        srx.imports.undo(batch, force=True)
+    after_undo = dump(srx.store.path)
+    assert after_undo["tasks"] == [] and after_undo["contacts"] == []
+    # The edit and the completion are the latest changes; undoing them would bring back
+    # one contact and one task of imports that are gone.
+    with pytest.raises(Conflict, match="later changes"):
+        srx.journal.undo()
+    assert dump(srx.store.path) == after_undo
+
+
+def test_a_task_done_since_the_last_export_reads_back_unchanged(srx, tmp_path: Path) -> None:
+    srx.activities.add_task("Send the offer", due="tomorrow")
+    srx.activities.add_task("Book the room", due="tomorrow")
+    folder = tmp_path / "cal"
+    srx.exports.ical_vdir(str(folder))
+    srx.activities.complete(1)  # completed_at has microseconds; COMPLETED has seconds
+    srx.exports.ical_vdir(str(folder))
+    report = srx.imports.run(read_sources(str(folder)), write_rejects=False)
+    assert (report.updated, report.unchanged, report.tasks_added) == (0, 2, 0)
+    assert srx.activities.get_task(1).status == "done"
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
