@@ -285,6 +285,9 @@ def edit(
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help="Remove a custom field.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Add an email or phone even if it belongs to someone else.")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     from rolodex.core.contacts import ContactChanges
@@ -318,7 +321,7 @@ def edit(
             render.message("no changes")
             return
     else:
-        contact = r.contacts.edit(ref, changes)
+        contact = r.contacts.edit(ref, changes, force=force)
     if json_:
         render.emit_one(contact.to_dict(), render.Format.json)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -421,6 +421,26 @@ def edit_tags(tags: list[str], add: list[str], remove: list[str], *, owner: str)
     return tags
 
 
+def _refuse_taken(
+    ch: Change, emails: Iterable[Email], phones: Iterable[Phone], me: int | None, what: str
+) -> None:
+    """Conflict when another contact than ``me`` has one of these emails or phones."""
+    for e in emails:
+        same = [r for r in ch.w.contacts_with_email(e.address) if r.id != me]
+        if same:
+            raise Conflict(
+                f"{e.address} already belongs to #{same[0].id} {same[0].display_name}; "
+                f"use --force to {what} with it"
+            )
+    for p in phones:
+        same = [r for r in ch.w.contacts_with_phones([p.e164]) if r.id != me] if p.e164 else []
+        if same:
+            raise Conflict(
+                f"{p.number} already belongs to #{same[0].id} {same[0].display_name}; "
+                f"use --force to {what} with it"
+            )
+
+
 def _clean_tag(tag: str) -> str:
     tag = tag.strip().lstrip("#").strip()
     if not tag or len(tag) > 100 or any(ch in tag for ch in ",\n\r\t"):
@@ -508,20 +528,7 @@ class ContactService:
             if ch.w.uid_exists(contact.uid) is not None:
                 raise Conflict(f"a contact with UID {contact.uid!r} already exists")
             if not force:
-                for e in contact.emails:
-                    same = ch.w.contacts_with_email(e.address)
-                    if same:
-                        raise Conflict(
-                            f"{e.address} already belongs to #{same[0].id} {same[0].display_name}; "
-                            "use --force to add another contact with it"
-                        )
-                for p in contact.phones:
-                    same = ch.w.contacts_with_phones([p.e164]) if p.e164 else []
-                    if same:
-                        raise Conflict(
-                            f"{p.number} already belongs to #{same[0].id} {same[0].display_name}; "
-                            "use --force to add another contact with it"
-                        )
+                _refuse_taken(ch, contact.emails, contact.phones, None, "add another contact")
             contact.id = ch.w.put_contact(contact)
             saved = ch.w.get_contact(contact.id)
             assert saved is not None
@@ -535,10 +542,22 @@ class ContactService:
             )
         return saved
 
-    def edit(self, ref: str, changes: ContactChanges) -> Contact:
+    def edit(self, ref: str, changes: ContactChanges, *, force: bool = False) -> Contact:
+        """Apply ``changes``; an email or phone it adds that another contact has is refused
+        (Conflict) unless ``force``, as when adding a contact."""
         with self.rx.change() as ch:
             cref = self.resolve(ref, session=ch.w)
-            return self.save(ch, cref.id, lambda c: self._apply(ch, c, changes))
+
+            def apply(c: Contact) -> None:
+                had_emails = {e.address.lower() for e in c.emails}
+                had_phones = {p.e164 for p in c.phones}
+                self._apply(ch, c, changes)
+                if not force:
+                    new_emails = [e for e in c.emails if e.address.lower() not in had_emails]
+                    new_phones = [p for p in c.phones if p.e164 not in had_phones]
+                    _refuse_taken(ch, new_emails, new_phones, c.id, "give it to this one too")
+
+            return self.save(ch, cref.id, apply)
 
     def template(self, ref: str) -> tuple[int, str]:
         """A contact as editable text (see ``core.template``)."""

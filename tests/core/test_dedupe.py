@@ -141,6 +141,21 @@ def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
         srx.contacts.add(ContactChanges(name="Other", add_phones=["020 7946 0958"]))
 
 
+def test_editing_in_an_email_or_phone_someone_has_is_a_conflict(srx) -> None:
+    a = add(srx, "Ada Lovelace", add_emails=["ada@example.com"], add_phones=["+44 20 7946 0958"])
+    b = add(srx, "Other")
+    for change in (
+        ContactChanges(add_emails=["ADA@example.com"]),
+        ContactChanges(add_phones=["+44 (20) 7946-0958"]),
+    ):
+        with pytest.raises(Conflict, match=f"belongs to #{a.id}"):
+            srx.contacts.edit(str(b.id), change)
+    assert srx.contacts.get(str(b.id)).emails == []
+    srx.contacts.edit(str(b.id), ContactChanges(add_emails=["ada@example.com"]), force=True)
+    # Editing a contact that has them already is no conflict with itself.
+    srx.contacts.edit(str(a.id), ContactChanges(title="CTO", add_emails=["ada@example.com"]))
+
+
 def test_similar_names_are_reported_for_a_warning(srx) -> None:
     a = add(srx, "Jürgen Müller")
     b = add(srx, "Jurgen Muller")
