@@ -8,7 +8,8 @@ caller's preset or column map cannot be used. Nothing is looked up or stored her
 
 How a file is read:
 
-- Text: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (``decode_text``).
+- Text: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (``decode_text``); a
+  UTF-8 file with some lines that are not UTF-8 reads those lines as Windows-1252, with a warning.
 - Delimiter: ``,``, ``;``, TAB or ``|``, whichever makes a known header (or, failing that, the
   most cells in the first row).
 - Header: the first of the first ten non-blank rows that matches the layout, so a preamble
@@ -1157,17 +1158,21 @@ _MARKUP = re.compile(r"\s*<[!?a-zA-Z]")
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _text(data: bytes) -> str:
-    """The file as text; BadInput when it is not a text export at all."""
+def _text(data: bytes) -> tuple[str, list[int]]:
+    """The file as text, and the lines read as Windows-1252 in a file that is otherwise UTF-8
+    (see ``_text_by_line``); BadInput when it is not a text export at all."""
     if not data.strip(b" \t\r\n\x0c\xef\xbb\xbf"):
         raise BadInput("no records: the file is empty")
     # looks_binary counts the NULs of UTF-16 as control bytes; UTF-16 is checked as text below.
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_binary(data):
         raise BadInput("this is binary data, not a CSV export")
     try:
-        text, _ = decode_text(data)
+        text, encoding = decode_text(data)
     except UnicodeDecodeError:
         raise BadInput("this is binary data, not a CSV export (bad UTF-16)") from None
+    odd: list[int] = []
+    if encoding == "cp1252" and _UTF8_SEQUENCE.search(data):
+        text, odd = _text_by_line(data)
     if "\x00" in text:
         raise BadInput("the file contains NUL bytes: binary data, not a CSV export")
     head = text[:8192]
@@ -1182,7 +1187,56 @@ def _text(data: bytes) -> str:
         )
     if not text.strip():
         raise BadInput("no records: the file is empty")
-    return text
+    return text, odd
+
+
+# A multi-byte UTF-8 sequence: a file that has them but is not all UTF-8 is UTF-8 with some
+# lines from elsewhere (rows added in a program that saved Windows-1252), not a cp1252 file.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _text_by_line(data: bytes) -> tuple[str, list[int]]:
+    """Each line in UTF-8 when it is, else in Windows-1252; and the numbers of those lines."""
+    out: list[str] = []
+    odd: list[int] = []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+            odd.append(number)
+    return "\n".join(out), odd
+
+
+def _flag_lines(records: Iterator[Any], odd: list[int]) -> Iterator[Any]:
+    """Records, each read record warned about the lines of it that were not UTF-8."""
+    waiting: Any = None
+    k = 0
+    for rec in records:
+        if waiting is not None:
+            k = _flag(waiting, odd, k, rec.line)
+            yield waiting
+        waiting = rec
+    if waiting is not None:
+        _flag(waiting, odd, k, None)
+        yield waiting
+
+
+def _flag(rec: Any, odd: list[int], k: int, next_line: int | None) -> int:
+    while k < len(odd) and odd[k] < rec.line:
+        k += 1
+    mine = []
+    while k < len(odd) and (next_line is None or odd[k] < next_line):
+        mine.append(odd[k])
+        k += 1
+    if mine and type(rec) is Parsed:
+        text = "not UTF-8 like the rest of the file; read as Windows-1252"
+        if mine != [rec.line]:  # a record of several lines: say which
+            text += f" (line{'s' if len(mine) > 1 else ''} {', '.join(map(str, mine))})"
+        rec.warnings.append(text)
+    return k
 
 
 def _head_rows(head: str, delimiter: str) -> list[list[str]]:
@@ -1325,7 +1379,7 @@ def parse_csv(
     if preset == "generic" and not overrides:
         raise UsageError("the generic preset needs a column map: --map COLUMN=FIELD")
     columns = frozenset(overrides)
-    text = _text(data)
+    text, odd = _text(data)
     delimiter = _sniff(text, preset, columns)
 
     previous_limit = csv.field_size_limit()
@@ -1346,7 +1400,8 @@ def parse_csv(
     except BaseException:
         _restore_limit(previous_limit, len(text) + 1)
         raise
-    return _headed(_records(src, plan, first, pending, previous_limit), header_raw)
+    records = _headed(_records(src, plan, first, pending, previous_limit), header_raw)
+    return _flag_lines(records, odd) if odd else records
 
 
 def _headed(records: Iterator[Any], header: str) -> Iterator[Any]:

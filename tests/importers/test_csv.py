@@ -854,3 +854,22 @@ def test_a_known_header_followed_by_noise(name: str, noise: str) -> None:
     data = fixture(name)
     answers_or_bad_input(data + noise.encode("utf-8"))
     answers_or_bad_input(data[: len(data) // 2] + noise.encode("utf-8"))
+
+
+def test_lines_that_are_not_utf8_in_a_utf8_file_are_read_as_windows_1252() -> None:
+    data = (
+        b"First Name,Last Name,E-mail 1 - Value,Notes\n"
+        b"Jos\xc3\xa9,M\xc3\xbcller,j@x.com,\n"
+        b'Ren\xe9,Dupont,r@x.com,"two\nlines \x80"\n'
+        b"Anna,Schmidt,a@x.com,\n"
+    )
+    jose, rene, anna = read(data)
+    assert jose.item.contact.family_name == "Müller" and jose.warnings == []
+    assert rene.item.contact.given_name == "René" and rene.item.notes == ["two\nlines €"]
+    assert rene.warnings == [
+        "not UTF-8 like the rest of the file; read as Windows-1252 (lines 3, 4)"
+    ]
+    assert anna.warnings == []
+    # A file in Windows-1252 throughout is read as such, without a warning for every row.
+    cp = read("First Name,Last Name,E-mail 1 - Value\nRené,Müller,r@x.com\n".encode("cp1252"))
+    assert cp[0].item.contact.given_name == "René" and cp[0].warnings == []
