@@ -392,13 +392,16 @@ class _Matcher:
     def __init__(
         self,
         region: str | None,
-        index: tuple[dict[str, int], dict[str, Any], dict[str, Any]],
+        index: tuple[dict[str, int], dict[str, Any], dict[str, Any], dict[int, str]],
         pack: Callable[[Contact, list[str]], Any],
         provenance: Provenance,
     ) -> None:
         self.region = region
         self.provenance = provenance
-        self.uids, self.emails, self.phones = index
+        self.uids, self.emails, self.phones, names = index
+        # Contacts that share an email or phone, by folded name: a record is matched to the
+        # one of its name first (rows of one office in another order are the same people).
+        self.names = {cid: fold(name) for cid, name in names.items()}
         self.pack = pack
         self.pending: list[tuple[Contact, list[str]]] = []
         self.pending_uids: dict[str, int] = {}  # UID -> index in pending
@@ -466,22 +469,27 @@ class _Matcher:
             if c.uid in self.pending_uids:
                 return None, c.uid
         for e in c.emails:
-            cid = self._free(self.emails.get(e.address.lower()))
+            cid = self._free(self.emails.get(e.address.lower()), c)
             if cid is not None:
                 return cid, None
         for p in c.phones:
-            cid = self._free(self.phones.get(p.e164)) if p.e164 else None
+            cid = self._free(self.phones.get(p.e164), c) if p.e164 else None
             if cid is not None:
                 return cid, None
         return None, None
 
-    def _free(self, found: int | list[int] | None) -> int | None:
-        """The first of the contacts found that no record of this input has matched yet."""
+    def _free(self, found: int | list[int] | None, c: Contact) -> int | None:
+        """The contact found that no record of this input has matched yet: of several, the
+        first of the record's name, else the first."""
         if found is None:
             return None
         if type(found) is int:
             return None if found in self.claimed else found
-        return next((cid for cid in found if cid not in self.claimed), None)
+        free = [cid for cid in found if cid not in self.claimed]
+        name = fold(c.display_name)
+        return next((cid for cid in free if self.names.get(cid) == name), None) or next(
+            iter(free), None
+        )
 
     def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> Iterator[Event]:
         if not c.display_name:

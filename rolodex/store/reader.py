@@ -437,10 +437,13 @@ class Reader:
 
     def match_index(
         self,
-    ) -> tuple[dict[str, int], dict[str, int | list[int]], dict[str, int | list[int]]]:
+    ) -> tuple[
+        dict[str, int], dict[str, int | list[int]], dict[str, int | list[int]], dict[int, str]
+    ]:
         """Active contacts by UID, by lower-cased email and by E.164 phone: what an import
         matches records against. Where several contacts share an email or phone, the value is
-        their ids in id order (a list); otherwise the one id."""
+        their ids in id order (a list); otherwise the one id. Last, the display names of
+        those that share one (a record is matched to the one of its name)."""
         uids: dict[str, int] = {}
         emails: dict[str, int | list[int]] = {}
         phones: dict[str, int | list[int]] = {}
@@ -467,7 +470,22 @@ class Reader:
                     index[key] = [have, cid]
                 elif cid not in have:
                     have.append(cid)
-        return uids, emails, phones
+        shared = sorted(
+            {
+                cid
+                for index in (emails, phones)
+                for v in index.values()
+                if type(v) is list
+                for cid in v
+            }
+        )
+        names: dict[int, str] = {}
+        for part in chunks(shared):
+            inn, p = in_clause("i", part)
+            names.update(
+                self.ex.rows(f"SELECT id, display_name FROM contacts WHERE id IN {inn}", p)
+            )
+        return uids, emails, phones, names
 
     def contact_names(self) -> list[tuple[int, str, str, int | None]]:
         """(id, display name, family name, account id) of every active contact."""

@@ -295,6 +295,17 @@ def test_a_task_done_since_the_last_export_reads_back_unchanged(srx, tmp_path: P
     assert srx.activities.get_task(1).status == "done"
 
 
+def test_rows_that_share_an_email_keep_their_people_in_any_order(srx) -> None:
+    head = "First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\n"
+    alice = "Alice,Office,office@example.com,+1 212 555 0100\n"
+    bob = "Bob,Office,office@example.com,+1 212 555 0100\n"
+    srx.imports.run([Source("a.csv", (head + alice + bob).encode())], write_rejects=False)
+    ids = {c.display_name: c.id for c in map(srx.contacts.get, ("Alice", "Bob"))}
+    swapped = srx.imports.run([Source("b.csv", (head + bob + alice).encode())], write_rejects=False)
+    assert (swapped.added, swapped.updated, swapped.unchanged) == (0, 0, 2)
+    assert {c.display_name: c.id for c in map(srx.contacts.get, ("Alice", "Bob"))} == ids
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
