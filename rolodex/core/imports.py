@@ -392,13 +392,15 @@ class _Matcher:
     def __init__(
         self,
         region: str | None,
-        index: tuple[dict[str, int], dict[str, Any], dict[str, Any], dict[int, str]],
+        index: tuple[
+            dict[str, int], dict[str, Any], dict[str, Any], dict[int, str], dict[str, int]
+        ],
         pack: Callable[[Contact, list[str]], Any],
         provenance: Provenance,
     ) -> None:
         self.region = region
         self.provenance = provenance
-        self.uids, self.emails, self.phones, names = index
+        self.uids, self.emails, self.phones, names, self.merged = index
         # Contacts that share an email or phone, by folded name: a record is matched to the
         # one of its name first (rows of one office in another order are the same people).
         self.names = {cid: fold(name) for cid, name in names.items()}
@@ -468,6 +470,8 @@ class _Matcher:
                 return self.uids[c.uid], None
             if c.uid in self.pending_uids:
                 return None, c.uid
+            if c.uid in self.merged:  # the card of a contact merged into another one
+                return self.merged[c.uid], None
         for e in c.emails:
             cid = self._free(self.emails.get(e.address.lower()), c)
             if cid is not None:

@@ -82,7 +82,11 @@ class ReadSession(Protocol):
     def match_index(
         self,
     ) -> tuple[
-        dict[str, int], dict[str, int | list[int]], dict[str, int | list[int]], dict[int, str]
+        dict[str, int],
+        dict[str, int | list[int]],
+        dict[str, int | list[int]],
+        dict[int, str],
+        dict[str, int],
     ]: ...
     def import_batches(self, batch_id: int | None = None) -> list[ImportBatch]: ...
     def later_changes(

@@ -438,12 +438,17 @@ class Reader:
     def match_index(
         self,
     ) -> tuple[
-        dict[str, int], dict[str, int | list[int]], dict[str, int | list[int]], dict[int, str]
+        dict[str, int],
+        dict[str, int | list[int]],
+        dict[str, int | list[int]],
+        dict[int, str],
+        dict[str, int],
     ]:
         """Active contacts by UID, by lower-cased email and by E.164 phone: what an import
         matches records against. Where several contacts share an email or phone, the value is
-        their ids in id order (a list); otherwise the one id. Last, the display names of
-        those that share one (a record is matched to the one of its name)."""
+        their ids in id order (a list); otherwise the one id. Then the display names of
+        those that share one (a record is matched to the one of its name), and the UIDs of
+        contacts merged into others, with the contact that has them now."""
         uids: dict[str, int] = {}
         emails: dict[str, int | list[int]] = {}
         phones: dict[str, int | list[int]] = {}
@@ -485,7 +490,36 @@ class Reader:
             names.update(
                 self.ex.rows(f"SELECT id, display_name FROM contacts WHERE id IN {inn}", p)
             )
-        return uids, emails, phones, names
+        return uids, emails, phones, names, self._merged_uids(set(uids.values()))
+
+    def _merged_uids(self, alive: set[int]) -> dict[str, int]:
+        """UID of each contact merged into another (merges not undone) -> the active contact
+        it lives on in now (following merges of merges). A merge is two journal entries of one
+        group: the dropped contact's (its snapshot before, none after) and the kept one's."""
+        groups: dict[str, list[tuple[int, str | None, bool]]] = defaultdict(list)
+        for group, cid, before, after in self.ex.rows(
+            "SELECT group_id, entity_id, before, after FROM journal WHERE action = 'merge' "
+            "AND entity = 'contact' AND undone = :u ORDER BY id",
+            {"u": False},
+        ):
+            groups[group].append((cid, before, after is not None))
+        into: dict[int, int] = {}  # dropped contact id -> the id it was merged into
+        uid_of: dict[int, str] = {}
+        for entries in groups.values():
+            kept = next((cid for cid, _, has_after in entries if has_after), None)
+            for cid, before, has_after in entries:
+                if not has_after and kept is not None and before:
+                    into[cid] = kept
+                    uid_of[cid] = json.loads(before).get("uid") or ""
+        out: dict[str, int] = {}
+        for dropped, uid in uid_of.items():
+            target, seen = into[dropped], {dropped}
+            while target not in alive and target in into and target not in seen:
+                seen.add(target)
+                target = into[target]
+            if uid and target in alive:
+                out[uid] = target
+        return out
 
     def contact_names(self) -> list[tuple[int, str, str, int | None]]:
         """(id, display name, family name, account id) of every active contact."""

@@ -135,6 +135,29 @@ def test_unmerge_after_a_later_edit_needs_force(srx) -> None:
     assert srx.contacts.get(str(a.id)).emails == []
 
 
+def test_the_card_of_a_merged_contact_comes_back_to_the_one_it_was_merged_into(srx) -> None:
+    from rolodex.core.imports import Source
+
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-{k}\r\nFN:{name}\r\nEMAIL:{k}@example.de\r\n"
+        "END:VCARD\r\n"
+        for k, name in (("a", "Jürgen Müller"), ("b", "Jurgen Muller"), ("c", "Ada Lovelace"))
+    )
+
+    def again() -> tuple[int, int, int]:
+        r = srx.imports.run([Source("book.vcf", cards.encode())], write_rejects=False)
+        return r.added, r.updated, r.unchanged
+
+    assert again() == (3, 0, 0)
+    srx.dedupe.merge("u-a", "u-b")
+    srx.dedupe.merge("u-c", "u-a")  # a merge of a merge
+    assert again() == (0, 0, 3)
+    assert srx.contacts.count() == 1
+    srx.journal.undo()
+    srx.dedupe.unmerge("u-a")
+    assert again() == (0, 0, 3) and srx.contacts.count() == 3
+
+
 def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
     add(srx, "Ada Lovelace", add_phones=["+44 20 7946 0958"])
     with pytest.raises(Conflict, match="already belongs to"):
