@@ -120,13 +120,17 @@ def show(
     ref: Annotated[str, typer.Argument(help="Id, name, domain or part of the name.")],
     json_: JsonOpt = False,
 ) -> None:
-    account, contacts = rx(ctx).accounts.get(ref)
+    r = rx(ctx)
+    account, contacts = r.accounts.get(ref)
+    assert account.id is not None
+    notes = r.accounts.notes(account.id)
     if json_:
         record = account.to_dict()
         record["contacts"] = [
             {"id": c.id, "display_name": c.display_name, "title": c.title, "email": c.primary_email}
             for c in contacts
         ]
+        record["notes"] = [n.to_dict() for n in notes]
         render.emit_one(record, render.Format.json)
         return
     from rich.console import Group
@@ -149,9 +153,15 @@ def show(
     people = render.table("ID", "Name", "Title", "Email", title=f"Contacts ({len(contacts)})")
     for c in contacts:
         people.add_row(str(c.id), c.display_name, c.title, c.primary_email or "")
+    parts: list[Any] = [grid, people]
+    if notes:
+        noted = render.table("When", "Note", title=f"Notes ({len(notes)})")
+        for n in notes:
+            noted.add_row(render.local(n.created_at), n.body)
+        parts.append(noted)
     render.console().print(
         Panel(
-            Group(grid, people),
+            Group(*parts),
             title=f"#{account.id} {account.name}",
             title_align="left",
             expand=False,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rolodex.core.contacts import edit_tags, make_phone, parse_address
-from rolodex.core.models import Account, Contact, Provenance, Ref, account_from_dict
+from rolodex.core.models import Account, Contact, Note, Provenance, Ref, account_from_dict
 from rolodex.core.text import fold
 from rolodex.errors import Ambiguous, Conflict, NotFound, UsageError
 
@@ -65,6 +65,11 @@ class AccountService:
                 if c.deleted_at is None
             ]
         return account, contacts
+
+    def notes(self, account_id: int) -> list[Note]:
+        """The account's own notes (an organisation card's NOTE, say), oldest first."""
+        with self.rx.reading() as r:
+            return r.notes_of_account(account_id)
 
     def list(self, text: str = "", *, trashed: bool = False) -> list[Account]:
         with self.rx.reading() as r:

@@ -76,3 +76,17 @@ def test_mutt_query_says_when_it_shows_only_the_first_matches(
     assert len(lines) == 201
     lines = ok(sqlite_target, "email", "--mutt-query", "müller 7").stdout.splitlines()
     assert lines[0].startswith(f"{len(lines) - 1} matches for"), lines[0]
+
+
+def test_an_organisation_cards_notes_show_on_its_account(
+    sqlite_target: str, tmp_path: Path
+) -> None:
+    card = tmp_path / "org.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Widgets Ltd\r\nORG:Widgets Ltd\r\n"
+        "NOTE:Key supplier\r\nEND:VCARD\r\n"
+    )
+    ok(sqlite_target, "import", str(card))
+    shown = json.loads(ok(sqlite_target, "account", "show", "Widgets", "--json").stdout)
+    assert [n["body"] for n in shown["notes"]] == ["Key supplier"]
+    assert "Key supplier" in ok(sqlite_target, "account", "show", "Widgets").stdout
