@@ -40,6 +40,7 @@ from rolodex.core.text import digits, fold
 from rolodex.errors import BadInput, NotFound, StoreError, UsageError
 
 if TYPE_CHECKING:
+    from rolodex.core.ports import MatchIndex
     from rolodex.core.service import Change, Rolodex
 
 FORMATS = ("vcard", "csv", "ical")
@@ -392,15 +393,15 @@ class _Matcher:
     def __init__(
         self,
         region: str | None,
-        index: tuple[
-            dict[str, int], dict[str, Any], dict[str, Any], dict[int, str], dict[str, int]
-        ],
+        index: MatchIndex,
         pack: Callable[[Contact, list[str]], Any],
         provenance: Provenance,
     ) -> None:
         self.region = region
         self.provenance = provenance
-        self.uids, self.emails, self.phones, names, self.merged = index
+        self.uids, self.emails, self.phones = index.uids, index.emails, index.phones
+        self.digits, self.merged, self.trashed = index.digits, index.merged, index.trashed
+        names = index.names
         # Contacts that share an email or phone, by folded name: a record is matched to the
         # one of its name first (rows of one office in another order are the same people).
         self.names = {cid: fold(name) for cid, name in names.items()}
@@ -477,7 +478,10 @@ class _Matcher:
             if cid is not None:
                 return cid, None
         for p in c.phones:
-            cid = self._free(self.phones.get(p.e164), c) if p.e164 else None
+            # A number written without its country code (and no default region to read it
+            # with) is known by its digits.
+            found = self.phones.get(p.e164) if p.e164 else self.digits.get(digits(p.number))
+            cid = self._free(found, c)
             if cid is not None:
                 return cid, None
         return None, None
@@ -503,6 +507,18 @@ class _Matcher:
             # Nothing to match it by next time (a LinkedIn connection, a name and an
             # address): a UID made from what it says, so that importing it again finds it.
             c.uid = self._content_uid(c)
+        if c.uid in self.trashed and c.uid not in self.uids:
+            # The contact is in the trash: the record does not bring it back (nor may it
+            # become a second contact with that UID).
+            cid = self.trashed[c.uid]
+            yield (
+                "warn",
+                line,
+                f"{prefix}{c.display_name} is in the trash (#{cid}) and stays there; "
+                f"'rolodex contact restore {cid}' brings it back",
+            )
+            yield ("same",)
+            return
         cid, pending_key = self._match(c)
         if cid is not None:
             self.claimed.add(cid)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rolodex.core.models import (
@@ -25,6 +26,21 @@ from rolodex.core.models import (
     User,
 )
 from rolodex.core.query import QuerySpec
+
+
+@dataclass(slots=True)
+class MatchIndex:
+    """What an import matches records against (see ``ReadSession.match_index``). Where
+    several contacts share an email or phone, the value is their ids in id order (a list);
+    otherwise the one id."""
+
+    uids: dict[str, int]  # active contacts by UID
+    emails: dict[str, int | list[int]]  # by lower-cased email
+    phones: dict[str, int | list[int]]  # by E.164 phone
+    digits: dict[str, int | list[int]]  # by the digits of phones that have no E.164 form
+    names: dict[int, str]  # display names of contacts that share an email or phone
+    merged: dict[str, int]  # UIDs of contacts merged into others -> where they live now
+    trashed: dict[str, int]  # UIDs of contacts in the trash -> their ids
 
 
 class ReadSession(Protocol):
@@ -79,15 +95,7 @@ class ReadSession(Protocol):
     def journal(self, *, contact_id: int | None = None, limit: int = 50) -> list[JournalEntry]: ...
     def journal_group(self, group_id: str) -> list[JournalEntry]: ...
     def last_undoable_group(self) -> str | None: ...
-    def match_index(
-        self,
-    ) -> tuple[
-        dict[str, int],
-        dict[str, int | list[int]],
-        dict[str, int | list[int]],
-        dict[int, str],
-        dict[str, int],
-    ]: ...
+    def match_index(self) -> MatchIndex: ...
     def import_batches(self, batch_id: int | None = None) -> list[ImportBatch]: ...
     def later_changes(
         self, group_id: str, keys: Sequence[tuple[str, int]]

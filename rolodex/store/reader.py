@@ -38,6 +38,7 @@ from rolodex.core.models import (
     Url,
     User,
 )
+from rolodex.core.ports import MatchIndex
 from rolodex.core.query import QuerySpec
 from rolodex.core.text import digits, fold
 from rolodex.store import search
@@ -435,25 +436,20 @@ class Reader:
         )
         return [Ref(*r) for r in rows]
 
-    def match_index(
-        self,
-    ) -> tuple[
-        dict[str, int],
-        dict[str, int | list[int]],
-        dict[str, int | list[int]],
-        dict[int, str],
-        dict[str, int],
-    ]:
-        """Active contacts by UID, by lower-cased email and by E.164 phone: what an import
-        matches records against. Where several contacts share an email or phone, the value is
-        their ids in id order (a list); otherwise the one id. Then the display names of
-        those that share one (a record is matched to the one of its name), and the UIDs of
-        contacts merged into others, with the contact that has them now."""
+    def match_index(self) -> MatchIndex:
+        """Active contacts by UID, email, E.164 phone and the digits of phones without an
+        E.164 form; the names of those that share one of these (a record is matched to the one
+        of its name); the UIDs of contacts merged into others and of those in the trash."""
         uids: dict[str, int] = {}
+        trashed: dict[str, int] = {}
+        for uid, cid, deleted in self.ex.rows("SELECT uid, id, deleted_at FROM contacts"):
+            if deleted is None:
+                uids[uid] = cid
+            else:
+                trashed[uid] = cid
         emails: dict[str, int | list[int]] = {}
         phones: dict[str, int | list[int]] = {}
-        for uid, cid in self.ex.rows("SELECT uid, id FROM contacts WHERE deleted_at IS NULL"):
-            uids[uid] = cid
+        local: dict[str, int | list[int]] = {}
         for index, sql in (
             (
                 emails,
@@ -465,6 +461,12 @@ class Reader:
                 "SELECT p.e164, p.contact_id FROM contact_phones p JOIN contacts c "
                 "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NOT NULL "
                 "ORDER BY p.contact_id",
+            ),
+            (
+                local,
+                "SELECT p.digits, p.contact_id FROM contact_phones p JOIN contacts c "
+                "ON c.id = p.contact_id WHERE c.deleted_at IS NULL AND p.e164 IS NULL "
+                "AND p.digits <> '' ORDER BY p.contact_id",
             ),
         ):
             for key, cid in self.ex.rows(sql):
@@ -478,7 +480,7 @@ class Reader:
         shared = sorted(
             {
                 cid
-                for index in (emails, phones)
+                for index in (emails, phones, local)
                 for v in index.values()
                 if type(v) is list
                 for cid in v
@@ -490,7 +492,8 @@ class Reader:
             names.update(
                 self.ex.rows(f"SELECT id, display_name FROM contacts WHERE id IN {inn}", p)
             )
-        return uids, emails, phones, names, self._merged_uids(set(uids.values()))
+        merged = self._merged_uids(set(uids.values()))
+        return MatchIndex(uids, emails, phones, local, names, merged, trashed)
 
     def _merged_uids(self, alive: set[int]) -> dict[str, int]:
         """UID of each contact merged into another (merges not undone) -> the active contact

@@ -306,6 +306,28 @@ def test_rows_that_share_an_email_keep_their_people_in_any_order(srx) -> None:
     assert {c.display_name: c.id for c in map(srx.contacts.get, ("Alice", "Bob"))} == ids
 
 
+def test_a_card_of_a_contact_in_the_trash_leaves_it_there_and_blocks_nothing(srx) -> None:
+    srx.imports.run(vsource(), write_rejects=False)
+    srx.contacts.remove("u-li")
+    more = CARDS + "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-new\r\nFN:New One\r\nEND:VCARD\r\n"
+    report = srx.imports.run(vsource(more), write_rejects=False)
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 2)
+    assert any("in the trash" in w["message"] for w in report.warnings)
+    assert srx.contacts.count() == 2  # Ada and the new one; Li stays in the trash
+    srx.contacts.restore("u-li")
+    again = srx.imports.run(vsource(more), write_rejects=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_a_number_without_its_country_code_finds_its_contact_after_an_edit(srx) -> None:
+    srx.settings.region = None
+    head = "First Name,Last Name,Organization Title,Phone 1 - Value\n"
+    srx.imports.run([Source("m.csv", (head + "Kim,Lee,,0171 5555555\n").encode())])
+    report = srx.imports.run([Source("m.csv", (head + "Kim,Lee,CTO,0171 5555555\n").encode())])
+    assert (report.added, report.updated) == (0, 1)
+    assert srx.contacts.get("Kim").title == "CTO" and srx.contacts.count() == 1
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
