@@ -523,10 +523,16 @@ class _Matcher:
         if cid is not None:
             self.claimed.add(cid)
             # Found by its UID, the record is that contact's own card (a vdir synced again):
-            # what it says replaces; found by email or phone, it only adds.
-            # (Another record of a contact this input added is merged like one met nearby.)
-            exact = self.whole_cards and cid >= 0 and bool(c.uid) and self.uids.get(c.uid) == cid
-            yield ("update", cid, c, notes, exact)
+            # what it says replaces. The card of a contact merged into this one only fills
+            # what this one lacks: the merge settled the rest. Found by email or phone, it
+            # adds. (Another record of a contact this input added: as one met nearby.)
+            if self.whole_cards and cid >= 0 and c.uid and self.uids.get(c.uid) == cid:
+                how = "card"
+            elif c.uid and self.merged.get(c.uid) == cid:
+                how = "fill"
+            else:
+                how = "add"
+            yield ("update", cid, c, notes, how)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
             first, first_notes = self.pending[self.pending_uids[pending_key]]
@@ -714,11 +720,11 @@ class _Writer:
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         records: dict[int, int] = {}
-        for cid, incoming, notes, exact in self.updates:
+        for cid, incoming, notes, how in self.updates:
             records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.
             target = merged.get(cid) or copy.copy(stored[cid])
-            _merge_into(target, incoming, exact=exact)
+            _merge_into(target, incoming, how)
             merged[cid] = target
             known = have_notes.setdefault(cid, set())
             for body in notes:
@@ -851,14 +857,16 @@ class _Writer:
 _NAME_PARTS = ("prefix", "given_name", "additional_name", "family_name", "suffix")
 
 
-def _merge_into(target: Contact, incoming: Contact, *, exact: bool = False) -> None:
+def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
     """What an import brings overrides single fields it has; lists gain what is new. Lists
     and mappings are replaced, never changed in place, so that ``target`` may be a shallow
     copy of a contact that must stay as it was.
 
-    ``exact``: the record is the contact's own card, found by its UID. Then it also says
-    what is no longer so: a name part it leaves empty, a label that changed, vCard structure
-    it no longer has (the units of a new ORG) — but nothing it does not mention is removed."""
+    ``how`` is "card" when the record is the contact's own card, found by its UID: then it
+    also says what is no longer so (a name part it leaves empty, a label that changed, vCard
+    structure it no longer has, such as the units of a new ORG), though nothing it does not
+    mention is removed. "fill": single fields are only set where the contact has none."""
+    exact, fill = how == "card", how == "fill"
     if exact and any(getattr(incoming, name) for name in _NAME_PARTS):
         for name in _NAME_PARTS:
             setattr(target, name, getattr(incoming, name))
@@ -880,13 +888,13 @@ def _merge_into(target: Contact, incoming: Contact, *, exact: bool = False) -> N
         "photo",
     ):
         value = getattr(incoming, name)
-        if value:
+        if value and not (fill and getattr(target, name)):
             setattr(target, name, value)
     for name in ("birthday", "anniversary", "stage"):
         value = getattr(incoming, name)
-        if value is not None:
+        if value is not None and not (fill and getattr(target, name) is not None):
             setattr(target, name, value)
-    if incoming.account_id is not None:
+    if incoming.account_id is not None and not (fill and target.account_id is not None):
         target.account_id = incoming.account_id
     if not target.uid:
         target.uid = incoming.uid

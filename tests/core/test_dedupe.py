@@ -158,6 +158,31 @@ def test_the_card_of_a_merged_contact_comes_back_to_the_one_it_was_merged_into(s
     assert again() == (0, 0, 3) and srx.contacts.count() == 3
 
 
+def test_the_card_of_a_merged_contact_only_fills_what_the_merge_left_empty(srx) -> None:
+    from rolodex.core.imports import Source
+
+    def card(uid: str, name: str, extra: str) -> str:
+        return f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\n{extra}END:VCARD\r\n"
+
+    a = card("uid-a", "Bob Smith", "EMAIL:bob@example.com\r\n")
+    b = card("uid-b", "Robert Smith", "EMAIL:robert@example.com\r\nTITLE:CFO\r\n")
+    srx.imports.run([Source("m.vcf", (a + b).encode())], write_rejects=False)
+    srx.dedupe.merge("uid-a", "uid-b")  # A's name wins; B's title fills A's empty one
+    later = b.replace("EMAIL:robert@example.com", "EMAIL:rs@example.com")
+    report = srx.imports.run([Source("b.vcf", later.encode())], write_rejects=False)
+    assert (report.added, report.updated) == (0, 1)
+    bob = srx.contacts.get("uid-a")
+    assert (bob.display_name, bob.title) == ("Bob Smith", "CFO")
+    assert {e.address for e in bob.emails} == {
+        "bob@example.com",
+        "robert@example.com",
+        "rs@example.com",
+    }
+    again = srx.imports.run([Source("m.vcf", (a + b).encode())], write_rejects=False)
+    assert (again.added, again.updated) == (0, 0)
+    assert srx.contacts.get("uid-a").display_name == "Bob Smith"
+
+
 def test_adding_a_phone_someone_has_is_a_conflict(srx) -> None:
     add(srx, "Ada Lovelace", add_phones=["+44 20 7946 0958"])
     with pytest.raises(Conflict, match="already belongs to"):
