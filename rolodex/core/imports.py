@@ -503,6 +503,7 @@ class _Matcher:
         if not c.display_name:
             yield ("reject", line, f"{prefix}no name, email or phone", None, "")
             return
+        own_uid = bool(c.uid)
         if not c.uid and not c.emails and not any(p.e164 for p in c.phones):
             # Nothing to match it by next time (a LinkedIn connection, a name and an
             # address): a UID made from what it says, so that importing it again finds it.
@@ -523,12 +524,14 @@ class _Matcher:
         if cid is not None:
             self.claimed.add(cid)
             # Found by its UID, the record is that contact's own card (a vdir synced again):
-            # what it says replaces. The card of a contact merged into this one only fills
-            # what this one lacks: the merge settled the rest. Found by email or phone, it
+            # what it says replaces. The card of a contact merged into this one, or a card
+            # with a UID of its own found by email or phone (the same person in another
+            # address book), only fills what this one lacks: two sources must not overwrite
+            # each other at every import. A record without a UID found by email or phone
             # adds. (Another record of a contact this input added: as one met nearby.)
             if self.whole_cards and cid >= 0 and c.uid and self.uids.get(c.uid) == cid:
                 how = "card"
-            elif c.uid and self.merged.get(c.uid) == cid:
+            elif own_uid and self.uids.get(c.uid) != cid:
                 how = "fill"
             else:
                 how = "add"

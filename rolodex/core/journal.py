@@ -98,7 +98,15 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
     if not force:
         keys = [(e.entity, e.entity_id) for e in entries if e.id not in bulk]
         keys += [("contact", i) for ids in bulk.values() for i in ids or ()]
-        later = ch.w.later_changes(group, keys)
+        # Contacts the change created go with their notes, interactions and tasks: adding
+        # one of those later is a later change too.
+        created = [i for ids in bulk.values() for i in ids or ()]
+        created += [
+            e.entity_id
+            for e in entries
+            if e.entity == "contact" and e.action == "create" and e.entity_id is not None
+        ]
+        later = ch.w.later_changes(group, keys, created)
         if later:
             shown = "; ".join(f"{e.summary} ({e.user})" for e in later[:3])
             raise Conflict(

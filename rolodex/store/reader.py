@@ -979,10 +979,14 @@ class Reader:
             )
         ]
 
-    def later_changes(self, group_id: str, keys: Sequence[tuple[str, int]]) -> list[JournalEntry]:
+    def later_changes(
+        self, group_id: str, keys: Sequence[tuple[str, int]], created: Sequence[int] = ()
+    ) -> list[JournalEntry]:
         """Changes after a group's that are not undone and touch any of these records. An
         undo counts when it deleted a record (the undo of what created it): reverting an
-        older change to that record would bring it back on its own."""
+        older change to that record would bring it back on its own. So does a change to a
+        record of one of the ``created`` contacts (a note added to it, say): those go with
+        the contact."""
         first = self.ex.scalar("SELECT MIN(id) FROM journal WHERE group_id = :g", {"g": group_id})
         if first is None:
             return []
@@ -994,9 +998,10 @@ class Reader:
             "AND (action <> 'undo' OR after IS NULL) ORDER BY id",
             {"f": first, "g": group_id, "u": False},
         )
+        mine = set(created)
         out = []
         for e in map(_journal, rows):
-            if (e.entity, e.entity_id) in wanted:
+            if (e.entity, e.entity_id) in wanted or (e.contact_id in mine and e.action != "undo"):
                 out.append(e)
             elif e.entity == BULK and e.action == "undo" and contacts:
                 # The undo of an import's new contacts: their ids as [first, last] runs.

@@ -328,6 +328,40 @@ def test_a_number_without_its_country_code_finds_its_contact_after_an_edit(srx) 
     assert srx.contacts.get("Kim").title == "CTO" and srx.contacts.count() == 1
 
 
+def test_import_undo_refuses_to_drop_what_was_added_to_its_contacts_since(srx) -> None:
+    report = srx.imports.run(vsource(), write_rejects=False)
+    srx.activities.add_note("u-li", "met at the fair")
+    with pytest.raises(Conflict, match="later change"):
+        srx.imports.undo(report.batch_id)
+    _, timeline = srx.activities.timeline("u-li")
+    assert [i.summary for i in timeline] == ["met at the fair"]
+    srx.imports.undo(report.batch_id, force=True)
+    assert srx.contacts.count() == 0
+
+
+def test_two_address_books_with_one_person_do_not_overwrite_each_other(srx) -> None:
+    """The same person in two sources (their own UIDs, the same email): the second only fills
+    what the first left empty, so importing both again and again changes nothing."""
+
+    def card(uid: str, title: str, extra: str = "") -> list[Source]:
+        text = (
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Théo Girard\r\nTITLE:{title}\r\n"
+            f"EMAIL:theo@corp.fr\r\n{extra}END:VCARD\r\n"
+        )
+        return [Source(f"{uid}.vcf", text.encode())]
+
+    a, b = card("uid-a", "Engineer"), card("uid-b", "Scientist", "NICKNAME:Teddy\r\n")
+    srx.imports.run(a, write_rejects=False)
+    first = srx.imports.run(b, write_rejects=False)
+    assert (first.added, first.updated) == (0, 1)  # the nickname A lacked
+    for _ in range(2):
+        for source in (a, b):
+            r = srx.imports.run(source, write_rejects=False)
+            assert (r.added, r.updated, r.unchanged) == (0, 0, 1)
+    theo = srx.contacts.get("uid-a")
+    assert (theo.title, theo.nickname, srx.contacts.count()) == ("Engineer", "Teddy", 1)
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
