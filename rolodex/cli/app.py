@@ -7,6 +7,7 @@ traceback only when ``ROLODEX_DEBUG=1``.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from typer.core import TyperGroup
 
 from rolodex import __version__
 from rolodex.cli.params import examples, state
-from rolodex.errors import RolodexError
+from rolodex.errors import BadInput, RolodexError
 
 
 def _one_line(text: str) -> str:
@@ -64,6 +65,11 @@ def guarded(run: Callable[[], Any]) -> int:
         _silence_stdout()
         return 0
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            # The output cannot take more (a full disk): say so, and drop what is left.
+            _fail(f"cannot write the output: {exc.strerror or exc}")
+            _silence_stdout()
+            return BadInput.exit_code
         if debug:
             raise
         _fail(
@@ -71,6 +77,10 @@ def guarded(run: Callable[[], Any]) -> int:
             "(run again with ROLODEX_DEBUG=1 for details)"
         )
         return 1
+
+
+# Errors of writing, not of reading: no space, over quota, file too large, a device error.
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _silence_stdout() -> None:

@@ -153,6 +153,12 @@ def email(
     else:
         out.write(f"{len(hits)} matches for {mutt_query!r} in Rolodex\n")
     for address, name, account in hits:
-        out.write(f"{address}\t{name}\t{account}\n")
+        # One line per match, three fields: a tab or line break inside a name (an imported
+        # card may hold one) would make mutt read another entry.
+        out.write(f"{_field(address)}\t{_field(name)}\t{_field(account)}\n")
     if not hits:
         raise typer.Exit(1)  # mutt: a non-zero status means "nothing found"
+
+
+def _field(text: str) -> str:
+    return " ".join(text.split()) if any(ch in text for ch in "\t\r\n") else text

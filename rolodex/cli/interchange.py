@@ -183,7 +183,8 @@ def _show_report(report: Any, json_: bool) -> None:
     if json_:
         render.emit_one(report.to_dict(), render.Format.json)
     for w in report.warnings[:20]:
-        render.message(f"warning: line {w['line']}: {w['message']}")
+        where = f"line {w['line']}: " if w.get("line") else ""
+        render.message(f"warning: {where}{w['message']}")
     if len(report.warnings) > 20:
         render.message(f"… and {len(report.warnings) - 20} more warnings (see --json)")
     for rej in report.rejects[:20]:
@@ -276,6 +277,8 @@ def export(
         raise UsageError("choose --output or --vdir, not both")
     if format_ == "ical" and text:
         raise UsageError("an iCalendar export takes tasks, not a contact query (use --due)")
+    if due is not None and format_ != "ical":
+        raise UsageError("--due chooses tasks: it goes with --format ical")
     if vdir:
         if format_ == "csv":
             raise UsageError("--vdir writes vCard or iCalendar files, not CSV")

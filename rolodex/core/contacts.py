@@ -430,14 +430,14 @@ def _refuse_taken(
         if same:
             raise Conflict(
                 f"{e.address} already belongs to #{same[0].id} {same[0].display_name}; "
-                f"use --force to {what} with it"
+                f"use --force to {what}"
             )
     for p in phones:
         same = [r for r in ch.w.contacts_with_phones([p.e164]) if r.id != me] if p.e164 else []
         if same:
             raise Conflict(
                 f"{p.number} already belongs to #{same[0].id} {same[0].display_name}; "
-                f"use --force to {what} with it"
+                f"use --force to {what}"
             )
 
 
@@ -528,7 +528,9 @@ class ContactService:
             if ch.w.uid_exists(contact.uid) is not None:
                 raise Conflict(f"a contact with UID {contact.uid!r} already exists")
             if not force:
-                _refuse_taken(ch, contact.emails, contact.phones, None, "add another contact")
+                _refuse_taken(
+                    ch, contact.emails, contact.phones, None, "add another contact with it"
+                )
             contact.id = ch.w.put_contact(contact)
             saved = ch.w.get_contact(contact.id)
             assert saved is not None
@@ -555,7 +557,9 @@ class ContactService:
                 if not force:
                     new_emails = [e for e in c.emails if e.address.lower() not in had_emails]
                     new_phones = [p for p in c.phones if p.e164 not in had_phones]
-                    _refuse_taken(ch, new_emails, new_phones, c.id, "give it to this one too")
+                    _refuse_taken(
+                        ch, new_emails, new_phones, c.id, "add it to this contact as well"
+                    )
 
             return self.save(ch, cref.id, apply)
 

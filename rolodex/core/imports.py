@@ -111,11 +111,14 @@ def read_sources(path: str, *, stdin: Callable[[], bytes] | None = None) -> list
         return [Source("-", stdin())]
     p = Path(path).expanduser()
     if p.is_dir():
-        files = sorted(
-            f
-            for f in p.iterdir()
-            if f.is_file() and f.suffix.lower() in (".vcf", ".vcard", ".ics", ".csv")
-        )
+        try:
+            files = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file() and f.suffix.lower() in (".vcf", ".vcard", ".ics", ".csv")
+            )
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot read the directory ({exc.strerror or exc})") from None
         if not files:
             raise BadInput(f"{path}: no .vcf, .ics or .csv files in this directory")
         return [Source(str(f), _read(f)) for f in files]

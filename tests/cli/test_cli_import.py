@@ -90,3 +90,49 @@ def test_an_organisation_cards_notes_show_on_its_account(
     shown = json.loads(ok(sqlite_target, "account", "show", "Widgets", "--json").stdout)
     assert [n["body"] for n in shown["notes"]] == ["Key supplier"]
     assert "Key supplier" in ok(sqlite_target, "account", "show", "Widgets").stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["export"], ["duplicates", "--json"], ["history", "--json"]])
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "x.db")
+    ok(db, "demo")
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "rolodex", "--db", db, *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert run.returncode == 6
+    assert run.stderr.strip().splitlines() == [
+        "rolodex: cannot write the output: No space left on device"
+    ]
+
+
+def test_an_unreadable_directory_is_one_line(
+    sqlite_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cards"
+    folder.mkdir()
+
+    def refuse(self: Path):  # what listing a folder without read permission raises
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    assert_fails(cli(sqlite_target, "import", str(folder)), 6, "cannot read the directory")
+
+
+def test_due_goes_with_ical_only(sqlite_target: str) -> None:
+    assert_fails(cli(sqlite_target, "export", "--due", "today"), 2, "--format ical")
+
+
+def test_a_name_with_a_line_break_is_one_mutt_line(sqlite_target: str, tmp_path: Path) -> None:
+    card = tmp_path / "tn.vcf"
+    card.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Two\\nLines\nEMAIL:tn@x.com\nEND:VCARD\n")
+    ok(sqlite_target, "import", str(card))
+    lines = ok(sqlite_target, "email", "--mutt-query", "tn@x.com").stdout.splitlines()
+    assert lines[1:] == ["tn@x.com\tTwo Lines\t"]
