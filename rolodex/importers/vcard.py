@@ -407,7 +407,10 @@ def _value(raw: bytes, p: _Params | None, enc: str) -> str:
     if p is None or not (p.encoding or p.charset):
         return raw.decode(enc, "replace")
     if p.encoding == "qp":
-        data = binascii.a2b_qp(raw)
+        # A line break inside a value (=0D=0A) is a line break like an escaped \n: the same
+        # text whichever way it was written, so that writing it back and reading it again
+        # gives the same value.
+        data = binascii.a2b_qp(raw).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if p.charset:
             return _decode(data, p.charset, enc)
         try:

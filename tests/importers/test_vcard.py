@@ -1023,3 +1023,16 @@ if __name__ == "__main__":
     import sys
 
     _timing(sys.argv[1] if len(sys.argv) > 1 else "/tmp/vc/all.vcf")
+
+
+def test_a_quoted_printable_line_break_reads_back_the_same_after_export() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Y\xc4\xb1lmaz;Ay\xc5\x9fe\r\n"
+        b"ADR;HOME;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:;;=C4=B0stiklal Cad. 1=0D=0A=\r\n"
+        b"Kat 3;Istanbul;;34430;T=C3=BCrkiye\r\nEND:VCARD\r\n"
+    )
+    first = only(list(parse_vcards(data))).contact
+    assert first.addresses[0].street == "İstiklal Cad. 1\nKat 3"
+    for version in ("3.0", "4.0"):
+        again = only(list(parse_vcards(dump_vcard(first, version=version).encode()))).contact
+        assert again.addresses == first.addresses
