@@ -286,7 +286,14 @@ def export(
             n = r.exports.vdir(vdir, text, version=vcard_version)
         else:
             n = r.exports.ical_vdir(vdir, due)
-        render.message(f"wrote {n} files to {vdir}")
+        done = (
+            ("new", n.created),
+            ("updated", n.replaced),
+            ("closed", n.closed),
+            ("removed", n.removed),
+        )
+        parts = [f"{k} {v}" for k, v in done if v]
+        render.message(f"wrote {n} files to {vdir}" + (f" ({', '.join(parts)})" if parts else ""))
         return
     # Everything that can be refused (version, query, due filter) is checked before the
     # output is touched: the iterators below check their arguments when they are made, and

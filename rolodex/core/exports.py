@@ -9,6 +9,7 @@ import re
 import tempfile
 from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -143,23 +144,34 @@ class ExportService:
 
         return stream()
 
-    def vdir(self, directory: str, query: str = "", *, version: str = "3.0") -> int:
+    def vdir(self, directory: str, query: str = "", *, version: str = "3.0") -> VdirReport:
         """One ``.vcf`` per contact in ``directory`` (the layout khard and vdirsyncer use),
-        named by :func:`vdir_name`. Existing files of the same name are replaced, each
-        atomically."""
-        from rolodex.importers.vcard import dump_vcard
+        each written atomically; returns how many, with what happened to the folder.
+
+        A contact whose UID a card of the folder already holds is written over that file,
+        whatever its name, so a folder khard or vdirsyncer filled gets no second copy; a
+        contact with no file gets a new one named by :func:`vdir_name`. An export of the
+        whole book (no query) also removes the cards an earlier export wrote (Rolodex's
+        PRODID) for contacts that are no longer in it, trashed or merged away, so that
+        reading the folder does not bring them back. Other programs' files are never
+        removed, and an export with a query removes nothing: the folder holds more."""
+        from rolodex.importers.vcard import PRODID, dump_vcard
 
         spec = self.check(query, version=version)
         target = _directory(directory)
-        count = 0
-        names: set[str] = set()
+        folder = _Folder(target, (".vcf", ".vcard"), card=True, ours=PRODID)
+        report = _Tally()
         with closing(self._with_notes(spec)) as items:
             for c, notes in items:
-                name = _unique(c.uid, ".vcf", names)
-                with atomic_writer(target / name) as fh:
+                path, new = folder.claim(c.uid, ".vcf")
+                with atomic_writer(path) as fh:
                     fh.write(dump_vcard(c, version=version, notes=notes))
-                count += 1
-        return count
+                report.wrote(new)
+        if not query.strip():
+            for held in folder.unclaimed():
+                if held.ours:
+                    report.removed += _remove(held.path)
+        return report.result()
 
     def open_tasks(self, due: str | None = None) -> list[Task]:
         return self.rx.activities.tasks(self.rx.activities.task_query(due, default="all"))
@@ -180,100 +192,284 @@ class ExportService:
         tasks = self.open_tasks(due)
         return dump_ical(tasks, contact_emails=self._emails(tasks), now=self.rx.now())
 
-    def ical_vdir(self, directory: str, due: str | None = None) -> int:
+    def ical_vdir(self, directory: str, due: str | None = None) -> VdirReport:
         """One ``.ics`` per open task (the layout khal and todoman read), each written
-        atomically; returns how many.
+        atomically; returns how many, with what happened to the folder.
 
-        Files an earlier export wrote (Rolodex's PRODID) for tasks that are no longer open
-        are brought up to date, so that the folder never reopens them when read back: a
-        task since done (or cancelled) is rewritten with that status, one since deleted is
-        removed. Other programs' files, and ours for open tasks outside ``due``, are left
-        alone."""
-        from rolodex.importers.ical import dump_ical_item, export_uid
+        A task whose UID a file of the folder already holds is written over that file,
+        whatever its name (khal's and todoman's included); a task with no file gets a new
+        one named by :func:`vdir_name`. Files of tasks that are no longer open are brought
+        up to date, so that the folder never reopens them when read back: a task since done
+        (or cancelled) is rewritten with that status; the files an earlier export wrote
+        (Rolodex's PRODID) for a task since deleted, or for a task now written to another
+        file, are removed. Other programs' files are never removed; files of open tasks
+        outside ``due`` are left alone."""
+        from rolodex.importers.ical import PRODID, dump_ical_item, export_uid
 
         target = _directory(directory)
+        folder = _Folder(target, (".ics",), card=False, ours=PRODID)
         tasks = self.open_tasks(due)
         emails = self._emails(tasks)
         now = self.rx.now()
-        names: set[str] = set()
+        report = _Tally()
         uids: set[str] = set()
         for t in tasks:
             data = dump_ical_item(t, contact_email=emails.get(t.contact_id or -1), now=now)
             uid = export_uid(t)
             uids.add(uid)
-            with atomic_writer(target / _unique(uid, ".ics", names), binary=True) as fh:
+            path, new = folder.claim(uid, ".ics")
+            with atomic_writer(path, binary=True) as fh:
                 fh.write(data)
-        self._retire_stale(target, names, uids, now)
-        return len(tasks)
+            report.wrote(new)
+        if folder.unclaimed():
+            self._bring_up_to_date(folder, uids, now, report)
+        return report.result()
 
-    def _retire_stale(
-        self, target: Path, written: set[str], uids: set[str], now: dt.datetime
+    def _bring_up_to_date(
+        self, folder: _Folder, written: set[str], now: dt.datetime, report: _Tally
     ) -> None:
+        """Rewrite the files of tasks since closed; remove our files of tasks since deleted
+        and our second copies of tasks written to another file."""
         from rolodex.importers.ical import dump_ical_item, export_uid
 
-        ours: dict[str, Path] = {}
-        for path in sorted(target.glob("*.ics")):
-            if path.name in written or not path.is_file():
-                continue
-            uid = _our_uid(path)
-            if uid is not None:
-                ours[uid] = path
-        if not ours:
-            return
         every = self.rx.activities.task_query(
             None, default="all", statuses=("open", "done", "cancelled")
         )
-        known = {export_uid(t): t for t in self.rx.activities.tasks(every)}
-        closed = [known[u] for u in ours if u in known and known[u].status != "open"]
+        wanted = {h.uid for h in folder.unclaimed()}
+        known = {u: t for t in self.rx.activities.tasks(every) if (u := export_uid(t)) in wanted}
+        closed = [t for u, t in known.items() if u not in written and t.status != "open"]
         emails = self._emails(closed)
-        for uid, path in ours.items():
-            task = known.get(uid)
-            # Deleted, or written under another name this time: the old file would be a
-            # second copy of the task.
-            if task is None or uid in uids:
-                try:
-                    path.unlink()
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:
-                    raise BadInput(f"cannot remove {path}: {exc.strerror or exc}") from None
-            elif task.status != "open":
-                data = dump_ical_item(
-                    task, contact_email=emails.get(task.contact_id or -1), now=now
-                )
-                with atomic_writer(path, binary=True) as fh:
-                    fh.write(data)
+        for task in closed:
+            data = dump_ical_item(task, contact_email=emails.get(task.contact_id or -1), now=now)
+            path, _ = folder.claim(export_uid(task), ".ics")
+            with atomic_writer(path, binary=True) as fh:
+                fh.write(data)
+            report.closed += 1
+        for held in folder.unclaimed():
+            task = known.get(held.uid)
+            # Deleted, or its task's file is another one: this would be a second copy.
+            if held.ours and (task is None or held.uid in written or task.status != "open"):
+                report.removed += _remove(held.path)
 
 
-_UNFOLD = re.compile(rb"\r?\n[ \t]")
-_UID_LINE = re.compile(rb"^UID(?:;[^:\r\n]*)?:(.*?)\r?$", re.MULTILINE)
-_PRODID_LINE = re.compile(rb"^PRODID(?:;[^:\r\n]*)?:(.*?)\r?$", re.MULTILINE)
-_TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
+class VdirReport(int):
+    """How many records a vdir export wrote (the number itself), and what it did to the
+    folder: ``created`` new files; ``replaced`` files that already held the record, under
+    any name; ``closed`` files of tasks since done or cancelled, rewritten with that status;
+    ``removed`` files of records no longer there, and second copies."""
+
+    created: int
+    replaced: int
+    closed: int
+    removed: int
+
+    def __new__(cls, created: int, replaced: int, closed: int, removed: int) -> VdirReport:
+        self = super().__new__(cls, created + replaced)
+        self.created = created
+        self.replaced = replaced
+        self.closed = closed
+        self.removed = removed
+        return self
+
+    def __str__(self) -> str:
+        return int.__repr__(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"VdirReport(created={self.created}, replaced={self.replaced}, "
+            f"closed={self.closed}, removed={self.removed})"
+        )
 
 
-def _our_uid(path: Path) -> str | None:
-    """The UID of a one-task file an export of ours wrote, or None for any other file."""
-    from rolodex.importers.ical import PRODID
+@dataclass(slots=True)
+class _Tally:
+    created: int = 0
+    replaced: int = 0
+    closed: int = 0
+    removed: int = 0
 
+    def wrote(self, new: bool) -> None:
+        if new:
+            self.created += 1
+        else:
+            self.replaced += 1
+
+    def result(self) -> VdirReport:
+        return VdirReport(self.created, self.replaced, self.closed, self.removed)
+
+
+def _remove(path: str) -> int:
     try:
-        data = _UNFOLD.sub(b"", path.read_bytes()[: 1024 * 1024])
+        os.unlink(path)
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise BadInput(f"cannot remove {path}: {exc.strerror or exc}") from None
+    return 1
+
+
+# ------------------------------------------------------------------ what a vdir holds
+def _base(path: str) -> str:
+    return os.path.basename(path)
+
+
+@dataclass(slots=True)
+class _Held:
+    """A file of a vdir holding one record."""
+
+    path: str
+    uid: str
+    ours: bool  # written by an export of ours (Rolodex's PRODID)
+
+
+class _Folder:
+    """The records the files of a vdir hold, by UID, from one pass over the folder that
+    reads of each file no more than its first record; and the names a new file must avoid."""
+
+    def __init__(self, target: Path, exts: tuple[str, ...], *, card: bool, ours: str) -> None:
+        self.target = target
+        # Compared case-folded: where the file system ignores case, a new file must not
+        # replace one whose name differs only in case.
+        self.taken: set[str] = set()
+        self.held: dict[str, list[_Held]] = {}
+        self.claimed: set[str] = set()
+        prodid = ours.encode()
+        try:
+            with os.scandir(target) as it:
+                entries = list(it)
+        except OSError as exc:
+            raise BadInput(f"cannot read {target}: {exc.strerror or exc}") from None
+        for entry in entries:
+            self.taken.add(entry.name.casefold())
+            # Hidden files are no items of a vdir (and ours in the making are hidden).
+            if entry.name.startswith(".") or not entry.name.lower().endswith(exts):
+                continue
+            try:
+                if not entry.is_file():
+                    continue
+            except OSError:
+                continue
+            uid, mine = _first_record(entry.path, card=card, ours=prodid)
+            if uid:
+                self.held.setdefault(uid, []).append(_Held(entry.path, uid, mine))
+
+    def claim(self, uid: str, ext: str) -> tuple[Path, bool]:
+        """The file to write the record ``uid`` to, and whether it is a new one: a file
+        that holds the UID already (another program's before ours, and one named by the
+        other program before one named by :func:`vdir_name`), else a name no file has."""
+        files = [h for h in self.held.get(uid, ()) if h.path not in self.claimed]
+        if files:
+            plain = vdir_name(uid, ext)
+            best = min(files, key=lambda h: (h.ours, _base(h.path) == plain, _base(h.path)))
+            self.claimed.add(best.path)
+            return Path(best.path), False
+        name = vdir_name(uid, ext)
+        if name.casefold() in self.taken:
+            name = _hashed_name(uid, ext)
+            stem, n = name.removesuffix(ext), 1
+            while name.casefold() in self.taken:
+                n += 1
+                name = f"{stem}-{n}{ext}"
+        self.taken.add(name.casefold())
+        path = self.target / name
+        self.claimed.add(str(path))
+        return path, True
+
+    def unclaimed(self) -> list[_Held]:
+        """The files holding a record that this export has not written to."""
+        return sorted(
+            (h for files in self.held.values() for h in files if h.path not in self.claimed),
+            key=lambda h: _base(h.path),
+        )
+
+
+_BOM = b"\xef\xbb\xbf"
+_SMALL = 64 * 1024
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+_WANTED_LINE = re.compile(
+    rb"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END|UID|PRODID)(?=[;:])[^\r\n]*", re.MULTILINE | re.IGNORECASE
+)
+# The name of a content line, after an optional vCard group.
+_NAME = re.compile(rb"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)[;:]")
+_WANTED = frozenset((b"BEGIN", b"END", b"UID", b"PRODID"))
+_ITEMS = frozenset((b"VEVENT", b"VTODO", b"VJOURNAL"))
+_TEXT_ESCAPE = re.compile(r"\\([\\;,:nN])")
+
+
+def _properties(fh: IO[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    """The BEGIN, END, UID and PRODID lines of a file, unfolded, as (NAME, line): CRLF or
+    LF line ends, a byte order mark ignored. A small file is read at once and searched; a
+    large one line by line, as far as it is asked for, its other lines never joined."""
+    head = fh.read(_SMALL)
+    if len(head) < _SMALL:
+        data = _UNFOLD.sub(b"", head.removeprefix(_BOM))
+        for m in _WANTED_LINE.finditer(data):
+            yield m.group(1).upper(), m.group()
+        return
+    fh.seek(0)
+    name = b""
+    parts: list[bytes] = []
+    first = True
+    for raw in fh:
+        line = raw.rstrip(b"\r\n")
+        if first:
+            line = line.removeprefix(_BOM)
+            first = False
+        if line[:1] in (b" ", b"\t"):
+            if name:
+                parts.append(line[1:])
+            continue
+        if name:
+            yield name, b"".join(parts)
+            name = b""
+        m = _NAME.match(line, 0, 80)
+        if m is not None and (key := m.group(1).upper()) in _WANTED:
+            name = key
+            parts = [line]
+    if name:
+        yield name, b"".join(parts)
+
+
+def _first_record(path: str, *, card: bool, ours: bytes) -> tuple[str | None, bool]:
+    """The UID of the one record a vdir file holds, and whether an export of ours (PRODID
+    ``ours``) wrote it. None for a file with no UID, and for one holding several records (a
+    whole address book or calendar, which is no item of a vdir). Reads a card up to its end
+    (and the next line), a calendar up to the end of its item and the item's overrides."""
+    uid: bytes | None = None
+    mine = False
+    stack: list[bytes] = []
+    ended = False
+    try:
+        with open(path, "rb") as fh:
+            for name, line in _properties(fh):
+                value = line.partition(b":")[2].strip()
+                if name == b"BEGIN":
+                    if ended:
+                        return None, mine  # a second record
+                    stack.append(value.upper())
+                elif name == b"END":
+                    if stack:
+                        stack.pop()
+                    ended = not stack
+                    if ended and not card:
+                        break
+                elif name == b"PRODID":
+                    mine = mine or value == ours
+                elif name == b"UID" and (
+                    stack == [b"VCARD"] if card else bool(stack) and stack[-1] in _ITEMS
+                ):
+                    if uid is None:
+                        uid = value
+                    elif value != uid:
+                        return None, mine  # several items in one calendar
     except OSError:
-        return None
-    prodid = _PRODID_LINE.search(data)
-    uids = _UID_LINE.findall(data)
-    if prodid is None or prodid.group(1).decode("utf-8", "replace") != PRODID or len(uids) != 1:
-        return None
-    text = uids[0].decode("utf-8", "replace")
-    return _TEXT_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
-
-
-def _unique(uid: str, ext: str, taken: set[str]) -> str:
-    """The file name of ``uid``, unless an item of this export already has it."""
-    name = vdir_name(uid, ext)
-    if name in taken:
-        name = _hashed_name(uid, ext)
-    taken.add(name)
-    return name
+        return None, False
+    if not uid:
+        return None, mine
+    text = _TEXT_ESCAPE.sub(
+        lambda m: "\n" if m.group(1) in "nN" else m.group(1), uid.decode("utf-8", "replace")
+    )
+    return text.strip(), mine
 
 
 def _directory(directory: str) -> Path:

@@ -138,6 +138,35 @@ def test_ical_vdir_names_never_collide(sqlite_target: str, tmp_path: Path) -> No
     assert len(names) == 4 and not any(n.startswith(".") for n in names), names
 
 
+# ------------------------------------------------------------------ a shared folder
+def test_a_vdir_export_into_khards_folder_rewrites_its_cards_and_drops_people_gone(
+    sqlite_target: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "contacts"
+    out.mkdir()
+    names = {"card0.vcf": ("ABC-123-zoe", "Zoe Kim"), "card1.vcf": ("uid-b", "Ben Beta")}
+    for name, (uid, person) in names.items():
+        (out / name).write_text(_card(uid, person), newline="")
+    ok(sqlite_target, "import", str(out))
+    ok(sqlite_target, "contact", "add", "Cy Gamma", "-e", "cy@example.com")
+    ok(sqlite_target, "contact", "add", "Di Delta", "-e", "di@example.com")
+    first = ok(sqlite_target, "export", "--vdir", str(out)).stderr
+    assert "wrote 4 files" in first
+    assert len(list(out.iterdir())) == 4  # khard's two cards, rewritten, and two new ones
+    assert "PRODID:-//Rolodex//Rolodex//EN" in (out / "card0.vcf").read_text()
+    ok(sqlite_target, "contact", "rm", "Ben Beta")
+    ok(sqlite_target, "merge", "Cy Gamma", "Di Delta")
+    ok(sqlite_target, "export", "--vdir", str(out), "Zoe")  # a query: nothing removed
+    assert len(list(out.iterdir())) == 4
+    assert "wrote 2 files" in ok(sqlite_target, "export", "--vdir", str(out)).stderr
+    assert len(list(out.iterdir())) == 2
+    # Reading the folder back brings nobody back from the trash or a merge.
+    again = json.loads(ok(sqlite_target, "import", str(out), "--json").stdout)
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    people = json.loads(ok(sqlite_target, "contact", "list", "--json").stdout)
+    assert sorted(p["display_name"] for p in people) == ["Cy Gamma", "Zoe Kim"]
+
+
 # ------------------------------------------------------------------ stale iCalendar files
 def test_an_ical_vdir_export_closes_done_tasks_and_removes_deleted_ones(
     sqlite_target: str, tmp_path: Path
