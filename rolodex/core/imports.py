@@ -434,7 +434,7 @@ class _Matcher:
                 yield ("warn", getattr(message, "line", rec.line), prefix + message)
             item = rec.item
             if isinstance(item, ContactRecord):
-                yield from self._contact(item.contact, item.notes, rec.line, prefix)
+                yield from self._contact(item, rec.line, prefix)
             elif isinstance(item, AccountRecord):
                 yield ("account", item.account, item.notes)
             else:
@@ -502,7 +502,9 @@ class _Matcher:
             iter(free), None
         )
 
-    def _contact(self, c: Contact, notes: list[str], line: int, prefix: str) -> Iterator[Event]:
+    def _contact(self, item: Any, line: int, prefix: str) -> Iterator[Event]:
+        c: Contact = item.contact
+        notes: list[str] = item.notes
         if not c.display_name:
             yield ("reject", line, f"{prefix}no name, email or phone", None, "")
             return
@@ -538,7 +540,9 @@ class _Matcher:
                 how = "fill"
             else:
                 how = "add"
-            yield ("update", cid, c, notes, how)
+            # A card this store wrote, older than the contact's last change, must not undo
+            # that change (the writer, which has the contact, decides).
+            yield ("update", cid, c, notes, how, item.revised if how == "card" else None)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
             first, first_notes = self.pending[self.pending_uids[pending_key]]
@@ -610,7 +614,7 @@ class _Writer:
         self.accounts: dict[str, int | None] = {}
         self.new_ids: list[int] = []
         self.added_ranges: list[list[int]] = []  # ids of the new contacts, as [first, last] runs
-        self.updates: list[tuple[int, Contact, list[str]]] = []
+        self.updates: list[tuple[int, Contact, list[str], str, dt.datetime | None]] = []
         # Counting: every contact record once. A contact is added or updated once; the other
         # records that met it (the same UID again, in this input) count as unchanged.
         self.ours: set[int] = set()  # contacts this batch added that a later record met
@@ -644,7 +648,7 @@ class _Writer:
             cid = self._id(event[1])
             if event[1] < 0:
                 self.ours.add(cid)
-            self.updates.append((cid, incoming, event[3], event[4]))
+            self.updates.append((cid, incoming, event[3], event[4], event[5]))
             if len(self.updates) >= CHUNK:
                 self._flush_updates()
         elif kind == "same":
@@ -726,7 +730,12 @@ class _Writer:
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         records: dict[int, int] = {}
-        for cid, incoming, notes, how in self.updates:
+        for cid, incoming, notes, how, revised in self.updates:
+            since = stored[cid].updated_at
+            if revised is not None and since is not None and revised < since.replace(microsecond=0):
+                # An old export of this contact: what it says, the contact said before.
+                self.report.unchanged += 1
+                continue
             records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.
             target = merged.get(cid) or copy.copy(stored[cid])

@@ -9,6 +9,7 @@ format (binary, HTML, empty, no record at all).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -67,6 +68,9 @@ class ContactRecord:
 
     contact: Contact
     notes: list[str] = field(default_factory=list)
+    # When Rolodex wrote this card (its REV, on a card with Rolodex's PRODID): a card older
+    # than the contact's last change is an old export, and must not undo that change.
+    revised: dt.datetime | None = None
 
 
 @dataclass(slots=True)

@@ -83,6 +83,7 @@ them are written as ``\\n``.
 from __future__ import annotations
 
 import binascii
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -751,6 +752,8 @@ def _parse_card(
     urls: list[Url] = []
     tags: list[str] = []
     notes: list[str] = []
+    ours = False
+    revised: dt.datetime | None = None
     extra: list[str] = []
     birthday: PartialDate | None = None
     anniversary: PartialDate | None = None
@@ -817,6 +820,11 @@ def _parse_card(
                 extra.append(_line_text(ln, enc))
             continue
         if code == _SKIP:
+            name = parts[0].upper()
+            if name == b"PRODID":
+                ours = ln[colon + 1 :].strip() == _PRODID_BYTES
+            elif name == b"REV":
+                revised = _revision(ln[colon + 1 :])
             continue
         if group and code < _ABLABEL:
             modelled.add(group)
@@ -1091,7 +1099,19 @@ def _parse_card(
         kept_groups = _groups_in(extra)
         if kept_groups.intersection(grouped):
             contact.custom[_GROUPS] = _group_text(contact, grouped, kept_groups)
-    return ContactRecord(contact, notes), warnings
+    return ContactRecord(contact, notes, revised if ours else None), warnings
+
+
+_PRODID_BYTES = PRODID.encode()
+
+
+def _revision(value: bytes) -> dt.datetime | None:
+    """A REV value (``20261125T235850Z``, ``2026-11-25T23:58:50Z``) as a UTC date-time."""
+    text = value.strip().decode("ascii", "replace").replace("-", "").replace(":", "")
+    try:
+        return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
 
 
 # An email, phone, address or URL that shares its group with a kept line (Apple's
@@ -1361,6 +1381,8 @@ def dump_vcard(contact: Contact, *, version: str = "3.0", notes: Sequence[str] =
     w = _Writer(v4, _groups_in(c.vcard_extra) if c.vcard_extra else set())
     out = w.lines
     out += ("BEGIN:VCARD", "VERSION:" + version, "PRODID:" + PRODID)
+    if c.updated_at is not None:  # read back, it tells an old export from a newer card
+        out.append("REV:" + c.updated_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
     display = c.display_name
     if not display.strip():
         names = [c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix]

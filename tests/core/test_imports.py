@@ -362,6 +362,31 @@ def test_two_address_books_with_one_person_do_not_overwrite_each_other(srx) -> N
     assert (theo.title, theo.nickname, srx.contacts.count()) == ("Engineer", "Teddy", 1)
 
 
+def test_an_old_export_does_not_undo_a_later_change(srx, tmp_path: Path) -> None:
+    """A nightly sync that imports the folder, then exports it: an edit made in between
+    must survive the import of the folder as it was written the night before."""
+    import re
+
+    srx.imports.run(vsource(), write_rejects=False)
+    folder = tmp_path / "book"
+    srx.exports.vdir(str(folder))
+    card = next(p for p in folder.iterdir() if "u-ada" in p.read_text(encoding="utf-8"))
+    text = card.read_bytes().decode("utf-8")
+    assert re.search(r"\r\nREV:\d{8}T\d{6}Z\r\n", text)
+    later = srx.contacts.get("u-ada").updated_at + dt.timedelta(seconds=5)
+    srx.settings.now = later
+    srx.contacts.edit("u-ada", ContactChanges(title="Countess"))
+    report = srx.imports.run(read_sources(str(folder)), write_rejects=False)
+    assert (report.updated, report.unchanged) == (0, 2)
+    assert srx.contacts.get("u-ada").title == "Countess"
+    # Edited elsewhere afterwards (a newer REV): that card wins.
+    newer = (later + dt.timedelta(seconds=5)).strftime("%Y%m%dT%H%M%SZ")
+    text = re.sub(r"REV:\S+", "REV:" + newer, text).replace("TITLE:CTO", "TITLE:Analyst")
+    card.write_text(text, encoding="utf-8", newline="")
+    report = srx.imports.run(read_sources(str(folder)), write_rejects=False)
+    assert (report.updated, srx.contacts.get("u-ada").title) == (1, "Analyst")
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
