@@ -811,6 +811,11 @@ class _Writer:
             task.contact_id = contact_id
             if task.kind == "followup" and contact_id is None:
                 task.kind = "todo"
+            since = existing.updated_at if existing is not None else None
+            revised = item.revised
+            if since is not None and revised is not None and revised < since.replace(microsecond=0):
+                self.report.unchanged += 1  # an old export of it: the task changed since
+                return
             if existing is not None:
                 task.id = existing.id
                 task.created_at = existing.created_at

@@ -387,6 +387,17 @@ def test_an_old_export_does_not_undo_a_later_change(srx, tmp_path: Path) -> None
     assert (report.updated, srx.contacts.get("u-ada").title) == (1, "Analyst")
 
 
+def test_an_old_export_of_a_task_does_not_reopen_it(srx, tmp_path: Path) -> None:
+    t = srx.activities.add_task("Send the offer", due="tomorrow")
+    folder = tmp_path / "cal"
+    srx.exports.ical_vdir(str(folder))
+    srx.settings.now = srx.activities.get_task(t.id).updated_at + dt.timedelta(seconds=5)
+    srx.activities.complete(t.id)
+    report = srx.imports.run(read_sources(str(folder)), write_rejects=False)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert srx.activities.get_task(t.id).status == "done"
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
