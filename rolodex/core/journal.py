@@ -82,10 +82,43 @@ class JournalService:
         ``force``: even when a later change (the forced undo of an import, say) touched the
         same records."""
         with self.rx.change() as ch:
-            group = ch.w.last_undoable_group()
-            if group is None:
-                raise NotFound("nothing to undo")
-            return revert_group(ch, group, force=force)
+            while True:
+                group = ch.w.last_undoable_group()
+                if group is None:
+                    raise NotFound("nothing to undo")
+                if force or not _void(ch, group):
+                    return revert_group(ch, group, force=force)
+                # Everything it changed is gone (the forced undo of the import that made
+                # it): there is nothing to put back, and it must not stop going further back.
+                ch.w.mark_undone(group)
+
+
+def _keys(entries: list[JournalEntry]) -> tuple[list[tuple[str, Any]], list[int]]:
+    """The records a change touched, and the contacts it created."""
+    bulk = {e.id: bulk_ids(e) for e in entries if e.entity == BULK_CONTACTS}
+    keys = [(e.entity, e.entity_id) for e in entries if e.id not in bulk]
+    keys += [("contact", i) for ids in bulk.values() for i in ids or ()]
+    created = [i for ids in bulk.values() for i in ids or ()]
+    created += [
+        e.entity_id
+        for e in entries
+        if e.entity == "contact" and e.action == "create" and e.entity_id is not None
+    ]
+    return keys, created
+
+
+def _void(ch: Change, group: str) -> bool:
+    """Whether every record a change touched was deleted since by an undo (of the import
+    that created them, forced): then reverting it has nothing left to do."""
+    keys, created = _keys(ch.w.journal_group(group))
+    later = ch.w.later_changes(group, keys, created)
+    if not later or any(e.action != "undo" for e in later):
+        return False
+    gone = {(e.entity, e.entity_id) for e in later}
+    for e in later:
+        if e.entity == BULK_CONTACTS:
+            gone.update(("contact", i) for i in bulk_ids(e) or ())
+    return all(key in gone for key in keys)
 
 
 def revert_group(ch: Change, group: str, *, force: bool = False) -> list[JournalEntry]:
@@ -96,16 +129,9 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
     entries = ch.w.journal_group(group)
     bulk = {e.id: bulk_ids(e) for e in entries if e.entity == BULK_CONTACTS}
     if not force:
-        keys = [(e.entity, e.entity_id) for e in entries if e.id not in bulk]
-        keys += [("contact", i) for ids in bulk.values() for i in ids or ()]
         # Contacts the change created go with their notes, interactions and tasks: adding
         # one of those later is a later change too.
-        created = [i for ids in bulk.values() for i in ids or ()]
-        created += [
-            e.entity_id
-            for e in entries
-            if e.entity == "contact" and e.action == "create" and e.entity_id is not None
-        ]
+        keys, created = _keys(entries)
         later = ch.w.later_changes(group, keys, created)
         if later:
             shown = "; ".join(f"{e.summary} ({e.user})" for e in later[:3])
