@@ -1401,7 +1401,27 @@ def parse_csv(
         _restore_limit(previous_limit, len(text) + 1)
         raise
     records = _headed(_records(src, plan, first, pending, previous_limit), header_raw)
-    return _flag_lines(records, odd) if odd else records
+    if odd:
+        records = _flag_lines(records, odd)
+    detected = detect_preset(header) if preset is not None else None
+    if detected is not None and detected != effective and not overrides:
+        # A preset chosen by hand that is not the file's: most of its columns are not read.
+        records = _warn_first(
+            records,
+            f"the header is the {detected} layout, read as {effective} (--preset): columns "
+            f"that layout does not know are ignored; without --preset it is read as {detected}",
+        )
+    return records
+
+
+def _warn_first(records: Iterator[Any], message: str) -> Iterator[Any]:
+    """The records, the first one read with one more warning."""
+    warned = False
+    for rec in records:
+        if not warned and type(rec) is Parsed:
+            rec.warnings.insert(0, message)
+            warned = True
+        yield rec
 
 
 def _headed(records: Iterator[Any], header: str) -> Iterator[Any]:

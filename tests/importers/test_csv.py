@@ -873,3 +873,16 @@ def test_lines_that_are_not_utf8_in_a_utf8_file_are_read_as_windows_1252() -> No
     # A file in Windows-1252 throughout is read as such, without a warning for every row.
     cp = read("First Name,Last Name,E-mail 1 - Value\nRené,Müller,r@x.com\n".encode("cp1252"))
     assert cp[0].item.contact.given_name == "René" and cp[0].warnings == []
+
+
+def test_a_preset_chosen_by_hand_that_is_not_the_files_says_so() -> None:
+    data = (
+        "First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Value\n"
+        "Ada,Lovelace,Work,ada@example.com,+44 20 7946 0958\n"
+        "Li,Fang,,li@example.cn,\n"
+    )
+    forced = parsed(data, preset="outlook")
+    assert forced[0].warnings[0].startswith("the header is the google layout, read as outlook")
+    assert forced[1].warnings == []
+    assert all(r.warnings == [] for r in parsed(data))  # detected: nothing to say
+    assert all(r.warnings == [] for r in parsed(data, preset="google"))
