@@ -226,7 +226,7 @@ def _list_batches(r: Any, json_: bool) -> None:
             _added(rep),
             str(rep.get("updated", "")),
             str(rep.get("rejected", "")),
-            "",
+            "undone" if b.undone else "",
         )
     render.print_table(t)
     if not batches:

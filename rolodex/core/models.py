@@ -463,6 +463,7 @@ class ImportBatch:
     user: str = ""
     report: dict[str, Any] = field(default_factory=dict)
     journal_group: str = ""
+    undone: bool = False  # `import undo` reverted it (filled in on read)
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)

@@ -959,7 +959,7 @@ class Reader:
         )
 
     def import_batches(self, batch_id: int | None = None) -> list[ImportBatch]:
-        where, params = ("WHERE id = :i", {"i": batch_id}) if batch_id is not None else ("", {})
+        where, params = ("WHERE b.id = :i", {"i": batch_id}) if batch_id is not None else ("", {})
         return [
             ImportBatch(
                 id=r[0],
@@ -971,11 +971,15 @@ class Reader:
                 user=r[6],
                 report=json.loads(r[7]) if r[7] else {},
                 journal_group=r[8],
+                undone=bool(r[9]) and not r[10],
             )
             for r in self.ex.rows(
-                "SELECT id, source, format, preset, started_at, finished_at, actor, report, "
-                f"journal_group FROM import_batches {where} ORDER BY id DESC",
-                params,
+                "SELECT b.id, b.source, b.format, b.preset, b.started_at, b.finished_at, "
+                "b.actor, b.report, b.journal_group, "
+                "EXISTS (SELECT 1 FROM journal j WHERE j.group_id = b.journal_group), "
+                "EXISTS (SELECT 1 FROM journal j WHERE j.group_id = b.journal_group "
+                f"AND j.undone = :nu) FROM import_batches b {where} ORDER BY b.id DESC",
+                {**params, "nu": False},
             )
         ]
 

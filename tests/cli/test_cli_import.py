@@ -136,3 +136,13 @@ def test_a_name_with_a_line_break_is_one_mutt_line(sqlite_target: str, tmp_path:
     ok(sqlite_target, "import", str(card))
     lines = ok(sqlite_target, "email", "--mutt-query", "tn@x.com").stdout.splitlines()
     assert lines[1:] == ["tn@x.com\tTwo Lines\t"]
+
+
+def test_import_list_says_which_batches_are_undone(sqlite_target: str, tmp_path: Path) -> None:
+    cards = tmp_path / "a.vcf"
+    cards.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEMAIL:a@x.org\r\nEND:VCARD\r\n")
+    ok(sqlite_target, "import", str(cards))
+    ok(sqlite_target, "import", "undo", "1")
+    listed = json.loads(ok(sqlite_target, "import", "list", "--json").stdout)
+    assert [(b["id"], b["undone"]) for b in listed] == [(1, True)]
+    assert "undone" in ok(sqlite_target, "import", "list").stdout
