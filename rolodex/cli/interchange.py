@@ -289,11 +289,20 @@ def export(
         done = (
             ("new", n.created),
             ("updated", n.replaced),
+            ("unchanged", n.unchanged),
             ("closed", n.closed),
             ("removed", n.removed),
         )
         parts = [f"{k} {v}" for k, v in done if v]
-        render.message(f"wrote {n} files to {vdir}" + (f" ({', '.join(parts)})" if parts else ""))
+        render.message(
+            f"wrote {n} file{'s' if n != 1 else ''} to {vdir}"
+            + (f" ({', '.join(parts)})" if parts else "")
+        )
+        if n.kept:
+            render.message(
+                f"kept {n.kept} file{'s' if n.kept != 1 else ''} changed elsewhere since: "
+                f"'rolodex import {vdir}' reads those changes"
+            )
         return
     # Everything that can be refused (version, query, due filter) is checked before the
     # output is touched: the iterators below check their arguments when they are made, and

@@ -161,16 +161,24 @@ class ExportService:
         target = _directory(directory)
         folder = _Folder(target, (".vcf", ".vcard"), card=True, ours=PRODID)
         report = _Tally()
+        written: set[str] = set()
         with closing(self._with_notes(spec)) as items:
             for c, notes in items:
-                path, new = folder.claim(c.uid, ".vcf")
-                with atomic_writer(path) as fh:
-                    fh.write(dump_vcard(c, version=version, notes=notes))
-                report.wrote(new)
+                written.add(c.uid)
+                path, held = folder.claim(c.uid, ".vcf")
+                data = dump_vcard(c, version=version, notes=notes).encode("utf-8")
+                _write(path, held, data, c.updated_at, report)
         if not query.strip():
+            with self.rx.reading() as r:
+                gone = r.gone_contact_uids()
             for held in folder.unclaimed():
-                if held.ours:
+                # Only a card of a contact this book had: a file of another book (or of an
+                # empty one, exporting by mistake) is not this export's to remove.
+                if held.ours and held.uid in gone:
                     report.removed += _remove(held.path)
+        for held in folder.unclaimed():
+            if held.ours and held.uid in written:  # a second copy of a card written above
+                report.removed += _remove(held.path)
         return report.result()
 
     def open_tasks(self, due: str | None = None) -> list[Task]:
@@ -214,13 +222,14 @@ class ExportService:
         report = _Tally()
         uids: set[str] = set()
         for t in tasks:
-            data = dump_ical_item(t, contact_email=emails.get(t.contact_id or -1), now=now)
+            # DTSTAMP is when the task last changed (RFC 5545, 3.8.7.2, for a calendar with no
+            # METHOD): a task that did not change is written the same, and left untouched.
+            stamp = t.updated_at or now
+            data = dump_ical_item(t, contact_email=emails.get(t.contact_id or -1), now=stamp)
             uid = export_uid(t)
             uids.add(uid)
-            path, new = folder.claim(uid, ".ics")
-            with atomic_writer(path, binary=True) as fh:
-                fh.write(data)
-            report.wrote(new)
+            path, held = folder.claim(uid, ".ics")
+            _write(path, held, data, t.updated_at, report)
         if folder.unclaimed():
             self._bring_up_to_date(folder, uids, now, report)
         return report.result()
@@ -240,15 +249,23 @@ class ExportService:
         closed = [t for u, t in known.items() if u not in written and t.status != "open"]
         emails = self._emails(closed)
         for task in closed:
-            data = dump_ical_item(task, contact_email=emails.get(task.contact_id or -1), now=now)
-            path, _ = folder.claim(export_uid(task), ".ics")
+            stamp = task.updated_at or now
+            data = dump_ical_item(task, contact_email=emails.get(task.contact_id or -1), now=stamp)
+            path, held = folder.claim(export_uid(task), ".ics")
+            if held is not None and _newer_elsewhere(held, task.updated_at):
+                report.kept += 1
+                continue
             with atomic_writer(path, binary=True) as fh:
                 fh.write(data)
             report.closed += 1
+        with self.rx.reading() as r:
+            deleted = {export_uid(t) for t in r.deleted_tasks()} - set(known) - written
         for held in folder.unclaimed():
             task = known.get(held.uid)
-            # Deleted, or its task's file is another one: this would be a second copy.
-            if held.ours and (task is None or held.uid in written or task.status != "open"):
+            # Deleted here (not a task of another calendar), or its task's file is another
+            # one: this would be a second copy.
+            second = task is not None and (held.uid in written or task.status != "open")
+            if held.ours and (held.uid in deleted or second):
                 report.removed += _remove(held.path)
 
 
@@ -256,19 +273,33 @@ class VdirReport(int):
     """How many records a vdir export wrote (the number itself), and what it did to the
     folder: ``created`` new files; ``replaced`` files that already held the record, under
     any name; ``closed`` files of tasks since done or cancelled, rewritten with that status;
-    ``removed`` files of records no longer there, and second copies."""
+    ``removed`` files of records no longer there, and second copies; ``unchanged`` files
+    that held exactly what would be written (left untouched); ``kept`` files changed
+    elsewhere after the record was (left for the next import to read)."""
 
     created: int
     replaced: int
     closed: int
     removed: int
+    unchanged: int
+    kept: int
 
-    def __new__(cls, created: int, replaced: int, closed: int, removed: int) -> VdirReport:
-        self = super().__new__(cls, created + replaced)
+    def __new__(
+        cls,
+        created: int,
+        replaced: int,
+        closed: int,
+        removed: int,
+        unchanged: int = 0,
+        kept: int = 0,
+    ) -> VdirReport:
+        self = super().__new__(cls, created + replaced + unchanged)
         self.created = created
         self.replaced = replaced
         self.closed = closed
         self.removed = removed
+        self.unchanged = unchanged
+        self.kept = kept
         return self
 
     def __str__(self) -> str:
@@ -277,7 +308,8 @@ class VdirReport(int):
     def __repr__(self) -> str:
         return (
             f"VdirReport(created={self.created}, replaced={self.replaced}, "
-            f"closed={self.closed}, removed={self.removed})"
+            f"closed={self.closed}, removed={self.removed}, unchanged={self.unchanged}, "
+            f"kept={self.kept})"
         )
 
 
@@ -287,6 +319,8 @@ class _Tally:
     replaced: int = 0
     closed: int = 0
     removed: int = 0
+    unchanged: int = 0
+    kept: int = 0
 
     def wrote(self, new: bool) -> None:
         if new:
@@ -295,7 +329,9 @@ class _Tally:
             self.replaced += 1
 
     def result(self) -> VdirReport:
-        return VdirReport(self.created, self.replaced, self.closed, self.removed)
+        return VdirReport(
+            self.created, self.replaced, self.closed, self.removed, self.unchanged, self.kept
+        )
 
 
 def _remove(path: str) -> int:
@@ -320,6 +356,7 @@ class _Held:
     path: str
     uid: str
     ours: bool  # written by an export of ours (Rolodex's PRODID)
+    revised: dt.datetime | None = None  # its REV (a card) or LAST-MODIFIED (a task), in UTC
 
 
 class _Folder:
@@ -349,20 +386,21 @@ class _Folder:
                     continue
             except OSError:
                 continue
-            uid, mine = _first_record(entry.path, card=card, ours=prodid)
+            uid, mine, revised = _first_record(entry.path, card=card, ours=prodid)
             if uid:
-                self.held.setdefault(uid, []).append(_Held(entry.path, uid, mine))
+                self.held.setdefault(uid, []).append(_Held(entry.path, uid, mine, revised))
 
-    def claim(self, uid: str, ext: str) -> tuple[Path, bool]:
-        """The file to write the record ``uid`` to, and whether it is a new one: a file
-        that holds the UID already (another program's before ours, and one named by the
-        other program before one named by :func:`vdir_name`), else a name no file has."""
+    def claim(self, uid: str, ext: str) -> tuple[Path, _Held | None]:
+        """The file to write the record ``uid`` to, and what it holds now (None for a new
+        file): a file that holds the UID already (another program's before ours, and one
+        named by the other program before one named by :func:`vdir_name`), else a name no
+        file has."""
         files = [h for h in self.held.get(uid, ()) if h.path not in self.claimed]
         if files:
             plain = vdir_name(uid, ext)
             best = min(files, key=lambda h: (h.ours, _base(h.path) == plain, _base(h.path)))
             self.claimed.add(best.path)
-            return Path(best.path), False
+            return Path(best.path), best
         name = vdir_name(uid, ext)
         if name.casefold() in self.taken:
             name = _hashed_name(uid, ext)
@@ -373,7 +411,7 @@ class _Folder:
         self.taken.add(name.casefold())
         path = self.target / name
         self.claimed.add(str(path))
-        return path, True
+        return path, None
 
     def unclaimed(self) -> list[_Held]:
         """The files holding a record that this export has not written to."""
@@ -387,11 +425,12 @@ _BOM = b"\xef\xbb\xbf"
 _SMALL = 64 * 1024
 _UNFOLD = re.compile(rb"\r?\n[ \t]")
 _WANTED_LINE = re.compile(
-    rb"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END|UID|PRODID)(?=[;:])[^\r\n]*", re.MULTILINE | re.IGNORECASE
+    rb"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END|UID|PRODID|REV|LAST-MODIFIED)(?=[;:])[^\r\n]*",
+    re.MULTILINE | re.IGNORECASE,
 )
 # The name of a content line, after an optional vCard group.
 _NAME = re.compile(rb"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)[;:]")
-_WANTED = frozenset((b"BEGIN", b"END", b"UID", b"PRODID"))
+_WANTED = frozenset((b"BEGIN", b"END", b"UID", b"PRODID", b"REV", b"LAST-MODIFIED"))
 _ITEMS = frozenset((b"VEVENT", b"VTODO", b"VJOURNAL"))
 _TEXT_ESCAPE = re.compile(r"\\([\\;,:nN])")
 
@@ -430,13 +469,17 @@ def _properties(fh: IO[bytes]) -> Iterator[tuple[bytes, bytes]]:
         yield name, b"".join(parts)
 
 
-def _first_record(path: str, *, card: bool, ours: bytes) -> tuple[str | None, bool]:
-    """The UID of the one record a vdir file holds, and whether an export of ours (PRODID
-    ``ours``) wrote it. None for a file with no UID, and for one holding several records (a
-    whole address book or calendar, which is no item of a vdir). Reads a card up to its end
-    (and the next line), a calendar up to the end of its item and the item's overrides."""
+def _first_record(
+    path: str, *, card: bool, ours: bytes
+) -> tuple[str | None, bool, dt.datetime | None]:
+    """The UID of the one record a vdir file holds, whether an export of ours (PRODID
+    ``ours``) wrote it, and when it was last changed (REV, LAST-MODIFIED). None for a file
+    with no UID, and for one holding several records (a whole address book or calendar,
+    which is no item of a vdir). Reads a card up to its end (and the next line), a calendar
+    up to the end of its item and the item's overrides."""
     uid: bytes | None = None
     mine = False
+    revised: dt.datetime | None = None
     stack: list[bytes] = []
     ended = False
     try:
@@ -445,7 +488,7 @@ def _first_record(path: str, *, card: bool, ours: bytes) -> tuple[str | None, bo
                 value = line.partition(b":")[2].strip()
                 if name == b"BEGIN":
                     if ended:
-                        return None, mine  # a second record
+                        return None, mine, None  # a second record
                     stack.append(value.upper())
                 elif name == b"END":
                     if stack:
@@ -455,21 +498,70 @@ def _first_record(path: str, *, card: bool, ours: bytes) -> tuple[str | None, bo
                         break
                 elif name == b"PRODID":
                     mine = mine or value == ours
+                elif name in (b"REV", b"LAST-MODIFIED") and revised is None and stack:
+                    revised = _utc_stamp(value)
                 elif name == b"UID" and (
                     stack == [b"VCARD"] if card else bool(stack) and stack[-1] in _ITEMS
                 ):
                     if uid is None:
                         uid = value
                     elif value != uid:
-                        return None, mine  # several items in one calendar
+                        return None, mine, None  # several items in one calendar
     except OSError:
-        return None, False
+        return None, False, None
     if not uid:
-        return None, mine
+        return None, mine, None
     text = _TEXT_ESCAPE.sub(
         lambda m: "\n" if m.group(1) in "nN" else m.group(1), uid.decode("utf-8", "replace")
     )
-    return text.strip(), mine
+    return text.strip(), mine, revised
+
+
+def _utc_stamp(value: bytes) -> dt.datetime | None:
+    """A REV / LAST-MODIFIED value (``20261125T235850Z``, ``2026-11-25T23:58:50Z``, a date)
+    in UTC; None when it cannot be read."""
+    text = value.decode("ascii", "replace").strip().replace("-", "").replace(":", "")
+    for fmt in ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text.split(".")[0], fmt).replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def _newer_elsewhere(held: _Held, changed: dt.datetime | None) -> bool:
+    """Whether a file was changed after the record it holds was (by another program, since
+    the last import): writing over it would lose that change before it is read."""
+    if held.revised is None or changed is None:
+        return False
+    return held.revised > changed.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _write(
+    path: Path, held: _Held | None, data: bytes, changed: dt.datetime | None, report: _Tally
+) -> None:
+    """Write one record's file, unless it holds a newer change made elsewhere (kept, for
+    the next import to read) or exactly these bytes already (left untouched, so that a sync
+    tool sees no change)."""
+    if held is not None:
+        if _newer_elsewhere(held, changed):
+            report.kept += 1
+            return
+        if _same_bytes(path, data):
+            report.unchanged += 1
+            return
+    with atomic_writer(path, binary=True) as fh:
+        fh.write(data)
+    report.wrote(held is None)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _directory(directory: str) -> Path:

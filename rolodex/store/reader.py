@@ -37,6 +37,7 @@ from rolodex.core.models import (
     TimelineItem,
     Url,
     User,
+    task_from_dict,
 )
 from rolodex.core.ports import MatchIndex
 from rolodex.core.query import QuerySpec
@@ -494,6 +495,35 @@ class Reader:
             )
         merged = self._merged_uids(set(uids.values()))
         return MatchIndex(uids, emails, phones, local, names, merged, trashed)
+
+    def gone_contact_uids(self) -> set[str]:
+        """UIDs of the contacts this store had and has no more among its active ones: in the
+        trash, merged into another, or deleted for good (from the journal)."""
+        out = {
+            uid for (uid,) in self.ex.rows("SELECT uid FROM contacts WHERE deleted_at IS NOT NULL")
+        }
+        for (before,) in self.ex.rows(
+            "SELECT before FROM journal WHERE entity = 'contact' "
+            "AND action IN ('delete', 'merge', 'undo') AND after IS NULL AND undone = :u",
+            {"u": False},
+        ):
+            uid = (json.loads(before) if before else {}).get("uid")
+            if uid:
+                out.add(uid)
+        alive = self.ex.rows("SELECT uid FROM contacts WHERE deleted_at IS NULL")
+        return out - {uid for (uid,) in alive}
+
+    def deleted_tasks(self) -> list[Task]:
+        """The tasks deleted since they were made, or whose making was undone (as they
+        were), from the journal."""
+        return [
+            task_from_dict(json.loads(before))
+            for (before,) in self.ex.rows(
+                "SELECT before FROM journal WHERE entity = 'task' AND action IN ('delete', 'undo') "
+                "AND after IS NULL AND undone = :u AND before IS NOT NULL",
+                {"u": False},
+            )
+        ]
 
     def _merged_uids(self, alive: set[int]) -> dict[str, int]:
         """UID of each contact merged into another (merges not undone) -> the active contact

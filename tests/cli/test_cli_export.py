@@ -183,7 +183,7 @@ def test_an_ical_vdir_export_closes_done_tasks_and_removes_deleted_ones(
     ok(sqlite_target, "export", "--format", "ical", "--vdir", str(out))
     ok(sqlite_target, "undo")  # the task added last is deleted again
     result = ok(sqlite_target, "export", "--format", "ical", "--vdir", str(out))
-    assert "wrote 1 files" in result.stderr
+    assert "wrote 1 file to" in result.stderr
     files = {p.name: p.read_text() for p in out.glob("*.ics")}
     assert len(files) == 3, sorted(files)  # the deleted task's file is gone
     assert not any(gone["title"] in text for text in files.values())

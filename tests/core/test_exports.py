@@ -173,4 +173,48 @@ def test_ical_export_finds_tasks_in_files_of_any_name(srx, tmp_path: Path) -> No
     assert files(folder) == ["t1.ics", "t2.ics", "t3.ics", "t4.ics"]
     assert "STATUS:COMPLETED" in (folder / "t1.ics").read_text()
     assert (folder / "t4.ics").read_bytes() == todo("t-gone", "Someone else's").encode()
-    assert (int(report), report.replaced, report.closed, report.removed) == (2, 2, 1, 1)
+    assert (int(report), report.unchanged, report.closed, report.removed) == (2, 2, 1, 1)
+
+
+# ------------------------------------------------------------------ what an export must not do
+def test_another_book_exporting_into_the_folder_removes_none_of_its_cards(
+    srx, rx_factory, tmp_path: Path
+) -> None:
+    """Only cards of contacts this book had (trashed, merged, deleted) are removed: an export
+    from another store (or from an empty one, by mistake) leaves the folder's cards alone."""
+    folder = tmp_path / "book"
+    srx.imports.run([Source("c.vcf", (card("u-1", "One") + card("u-2", "Two")).encode())])
+    srx.exports.vdir(str(folder))
+    other = rx_factory(str(tmp_path / "other.db"))
+    report = other.exports.vdir(str(folder))
+    assert (int(report), report.removed, len(files(folder))) == (0, 0, 2)
+    srx.contacts.remove("u-2")
+    assert srx.exports.vdir(str(folder)).removed == 1
+    assert len(files(folder)) == 1
+
+
+def test_a_card_changed_elsewhere_since_is_not_written_over(srx, tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    srx.imports.run([Source("c.vcf", card("u-1", "One").encode())])
+    srx.exports.vdir(str(folder))
+    (path,) = folder.iterdir()
+    edited = card("u-1", "One").replace(
+        "END:VCARD", "TITLE:Edited in khard\r\nREV:29990101T000000Z\r\nEND:VCARD"
+    )
+    write(path, edited)
+    report = srx.exports.vdir(str(folder))
+    assert (report.kept, path.read_text(encoding="utf-8").count("Edited in khard")) == (1, 1)
+    read_back(srx, folder)
+    assert srx.contacts.get("u-1").title == "Edited in khard"
+
+
+def test_an_export_of_nothing_new_leaves_the_files_untouched(srx, tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    srx.imports.run([Source("c.vcf", (card("u-1", "One") + card("u-2", "Two")).encode())])
+    srx.activities.add_task("Call One", due="tomorrow")
+    srx.exports.vdir(str(folder / "cards"))
+    srx.exports.ical_vdir(str(folder / "cal"))
+    before = {p: p.stat().st_ino for p in folder.rglob("*.*")}
+    again = srx.exports.vdir(str(folder / "cards")), srx.exports.ical_vdir(str(folder / "cal"))
+    assert [(r.unchanged, r.replaced, r.created) for r in again] == [(2, 0, 0), (1, 0, 0)]
+    assert {p: p.stat().st_ino for p in folder.rglob("*.*")} == before
