@@ -540,9 +540,10 @@ class _Matcher:
                 how = "fill"
             else:
                 how = "add"
-            # A card this store wrote, older than the contact's last change, must not undo
-            # that change (the writer, which has the contact, decides).
-            yield ("update", cid, c, notes, how, item.revised if how == "card" else None)
+            # A card of ours older than the contact's last change must not undo that change;
+            # a card changed after it replaces it (the writer, which has the contact, decides).
+            dated = how == "card" and item.revised is not None
+            yield ("update", cid, c, notes, how, (item.revised, item.ours) if dated else None)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
             first, first_notes = self.pending[self.pending_uids[pending_key]]
@@ -614,7 +615,10 @@ class _Writer:
         self.accounts: dict[str, int | None] = {}
         self.new_ids: list[int] = []
         self.added_ranges: list[list[int]] = []  # ids of the new contacts, as [first, last] runs
-        self.updates: list[tuple[int, Contact, list[str], str, dt.datetime | None]] = []
+        # (contact id, record, notes, how to merge, (REV, written by us) of a card or None)
+        self.updates: list[
+            tuple[int, Contact, list[str], str, tuple[dt.datetime, bool] | None]
+        ] = []
         # Counting: every contact record once. A contact is added or updated once; the other
         # records that met it (the same UID again, in this input) count as unchanged.
         self.ours: set[int] = set()  # contacts this batch added that a later record met
@@ -730,12 +734,17 @@ class _Writer:
         merged: dict[int, Contact] = {}
         fresh_notes: dict[int, list[str]] = {}
         records: dict[int, int] = {}
-        for cid, incoming, notes, how, revised in self.updates:
+        for cid, incoming, notes, how, when in self.updates:
             since = stored[cid].updated_at
-            if revised is not None and since is not None and revised < since.replace(microsecond=0):
-                # An old export of this contact: what it says, the contact said before.
-                self.report.unchanged += 1
-                continue
+            if when is not None and since is not None:
+                revised, ours = when
+                last = since.replace(microsecond=0)
+                if ours and revised < last:
+                    # An old export of this contact: what it says, the contact said before.
+                    self.report.unchanged += 1
+                    continue
+                if revised > last:
+                    how = "newer"  # changed elsewhere since: it is the contact as it is now
             records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.
             target = merged.get(cid) or copy.copy(stored[cid])
@@ -886,6 +895,9 @@ def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
     also says what is no longer so (a name part it leaves empty, a label that changed, vCard
     structure it no longer has, such as the units of a new ORG), though nothing it does not
     mention is removed. "fill": single fields are only set where the contact has none."""
+    if how == "newer":
+        _replace_from_card(target, incoming)
+        return
     exact, fill = how == "card", how == "fill"
     if exact and any(getattr(incoming, name) for name in _NAME_PARTS):
         for name in _NAME_PARTS:
@@ -957,6 +969,44 @@ def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
         target.custom = {**target.custom, **incoming.custom}
     if incoming.vcard_extra:
         target.vcard_extra = list(incoming.vcard_extra)
+
+
+# What a vCard says of a contact, all of it: a card changed elsewhere after the contact was
+# replaces these (what it no longer has is gone). Notes are kept (they are history), and
+# what no card carries (stage, owner, consents, custom fields of Rolodex's own) stays.
+_CARD_FIELDS = (
+    "prefix",
+    "given_name",
+    "additional_name",
+    "family_name",
+    "suffix",
+    "display_name",
+    "nickname",
+    "title",
+    "role",
+    "photo",
+    "birthday",
+    "anniversary",
+    "account_id",
+    "emails",
+    "phones",
+    "addresses",
+    "urls",
+    "socials",
+    "tags",
+    "vcard_extra",
+)
+
+
+def _replace_from_card(target: Contact, incoming: Contact) -> None:
+    for name in _CARD_FIELDS:
+        setattr(target, name, getattr(incoming, name))
+    if not target.display_name:
+        target.display_name = display_name_of(target)
+    custom = {k: v for k, v in target.custom.items() if not k.startswith("vcard.")}
+    custom.update(incoming.custom)
+    if custom != target.custom:
+        target.custom = custom
 
 
 def _relabel(target: Contact, incoming: Contact) -> None:

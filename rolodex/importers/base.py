@@ -68,9 +68,11 @@ class ContactRecord:
 
     contact: Contact
     notes: list[str] = field(default_factory=list)
-    # When Rolodex wrote this card (its REV, on a card with Rolodex's PRODID): a card older
-    # than the contact's last change is an old export, and must not undo that change.
+    # When the card was last changed (its REV), and whether Rolodex wrote it (its PRODID): a
+    # card of ours older than the contact's last change is an old export, which must not undo
+    # that change; a card newer than it (edited elsewhere since) is the contact as it is now.
     revised: dt.datetime | None = None
+    ours: bool = False
 
 
 @dataclass(slots=True)

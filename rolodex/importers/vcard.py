@@ -1099,7 +1099,7 @@ def _parse_card(
         kept_groups = _groups_in(extra)
         if kept_groups.intersection(grouped):
             contact.custom[_GROUPS] = _group_text(contact, grouped, kept_groups)
-    return ContactRecord(contact, notes, revised if ours else None), warnings
+    return ContactRecord(contact, notes, revised, ours), warnings
 
 
 _PRODID_BYTES = PRODID.encode()

@@ -403,6 +403,39 @@ def test_an_old_export_of_a_task_does_not_reopen_it(srx, tmp_path: Path) -> None
     assert srx.activities.get_task(t.id).status == "done"
 
 
+def test_a_card_changed_elsewhere_since_replaces_what_it_says(srx) -> None:
+    """khard removed a title, a phone and an email, and changed the other email (its REV is
+    newer than the contact's last change): the contact is the card now. Notes stay."""
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//khard//EN\r\nUID:k-1\r\nFN:Alice Example\r\n"
+        "N:Example;Alice;;;\r\n{body}REV:{rev}\r\nEND:VCARD\r\n"
+    )
+    srx.imports.run(
+        vsource(
+            card.format(
+                body="TITLE:Engineer\r\nEMAIL:alice@example.org\r\nEMAIL:a@home.example\r\n"
+                "TEL:+44 7700 900123\r\nNOTE:likes tea\r\n",
+                rev="20200101T000000Z",
+            )
+        ),
+        write_rejects=False,
+    )
+    later = (srx.contacts.get("k-1").updated_at + dt.timedelta(minutes=5)).astimezone(dt.UTC)
+    edited = card.format(body="EMAIL:alice@new.example\r\n", rev=later.strftime("%Y%m%dT%H%M%SZ"))
+    report = srx.imports.run(vsource(edited), write_rejects=False)
+    assert report.updated == 1
+    alice = srx.contacts.get("k-1")
+    assert (alice.title, alice.phones, [e.address for e in alice.emails]) == (
+        "",
+        [],
+        ["alice@new.example"],
+    )
+    _, timeline = srx.activities.timeline("k-1")
+    assert [i.summary for i in timeline] == ["likes tea"]
+    # The same card once more changes nothing.
+    assert srx.imports.run(vsource(edited), write_rejects=False).updated == 0
+
+
 def test_matching_by_email_then_phone(srx) -> None:
     srx.contacts.add(ContactChanges(name="Ada L.", add_emails=["ADA@example.com"]))
     srx.contacts.add(ContactChanges(name="Li Fang", add_phones=["+86 10 1234 5678"]))
