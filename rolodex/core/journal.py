@@ -107,18 +107,32 @@ def _keys(entries: list[JournalEntry]) -> tuple[list[tuple[str, Any]], list[int]
     return keys, created
 
 
+_GETTERS = {
+    "contact": "get_contact",
+    "account": "get_account",
+    "note": "get_note",
+    "interaction": "get_interaction",
+    "task": "get_task",
+    "deal": "get_deal",
+}
+
+
 def _void(ch: Change, group: str) -> bool:
-    """Whether every record a change touched was deleted since by an undo (of the import
-    that created them, forced): then reverting it has nothing left to do."""
-    keys, created = _keys(ch.w.journal_group(group))
-    later = ch.w.later_changes(group, keys, created)
-    if not later or any(e.action != "undo" for e in later):
+    """Whether every record a change touched is gone, deleted since by an undo (the forced
+    undo of the import that created them, or of their contact): then reverting it has
+    nothing left to do. Not so for a change that itself deleted something (putting that
+    back is its undo), nor when a later change other than such an undo touched them."""
+    entries = ch.w.journal_group(group)
+    if any(e.after is None and e.before is not None for e in entries):
         return False
-    gone = {(e.entity, e.entity_id) for e in later}
-    for e in later:
-        if e.entity == BULK_CONTACTS:
-            gone.update(("contact", i) for i in bulk_ids(e) or ())
-    return all(key in gone for key in keys)
+    keys, created = _keys(entries)
+    if any(e.action != "undo" for e in ch.w.later_changes(group, keys, created)):
+        return False
+    for entity, eid in keys:
+        getter = _GETTERS.get(entity)
+        if getter is None or eid is None or getattr(ch.w, getter)(eid) is not None:
+            return False
+    return bool(keys)
 
 
 def revert_group(ch: Change, group: str, *, force: bool = False) -> list[JournalEntry]:

@@ -288,6 +288,17 @@ def test_undo_does_not_bring_back_one_record_of_an_import_undone_by_force(srx) -
         srx.journal.undo()
 
 
+def test_undo_passes_over_notes_and_tasks_that_went_with_an_import_undone_by_force(srx) -> None:
+    srx.contacts.add(ContactChanges(name="Zed Existing"))
+    report = srx.imports.run(vsource(), write_rejects=False)
+    srx.activities.add_note("u-ada", "met at the conference")
+    srx.activities.add_task("Call Li", due="tomorrow", contact="u-li")
+    srx.imports.undo(report.batch_id, force=True)
+    undone = srx.journal.undo()
+    assert [e.summary for e in undone] == ["added contact Zed Existing"]
+    assert srx.contacts.count() == 0
+
+
 def test_a_task_done_since_the_last_export_reads_back_unchanged(srx, tmp_path: Path) -> None:
     srx.activities.add_task("Send the offer", due="tomorrow")
     srx.activities.add_task("Book the room", due="tomorrow")
