@@ -131,7 +131,8 @@ def unmerge(
     ] = False,
 ) -> None:
     entries = rx(ctx).dedupe.unmerge(ref, force=force)
-    render.message(f"unmerged: {len(entries)} changes undone")
+    n = len(entries)
+    render.message(f"unmerged: {n} change{'s' if n != 1 else ''} undone")
 
 
 def email(

@@ -108,7 +108,8 @@ def import_(
         if len(what) != 2 or not what[1].isdigit():
             raise UsageError("usage: rolodex import undo BATCH (a number from 'import list')")
         entries = r.imports.undo(int(what[1]), force=force)
-        render.message(f"reverted import #{what[1]}: {len(entries)} changes undone")
+        n = len(entries)
+        render.message(f"reverted import #{what[1]}: {n} change{'s' if n != 1 else ''} undone")
         return
     if len(what) != 1:
         raise UsageError("import one FILE, DIR or '-' at a time")

@@ -150,7 +150,8 @@ def revert_group(ch: Change, group: str, *, force: bool = False) -> list[Journal
         if later:
             shown = "; ".join(f"{e.summary} ({e.user})" for e in later[:3])
             raise Conflict(
-                f"{len(later)} later changes touch the same records ({shown}); undo those "
+                f"{len(later)} later change{'s touch' if len(later) != 1 else ' touches'} the "
+                f"same records ({shown}); undo those "
                 "first, or use --force to revert anyway"
             )
     # Contacts of a bulk entry go as a whole. Its entry is written when the change ends, so
