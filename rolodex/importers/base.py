@@ -10,6 +10,7 @@ format (binary, HTML, empty, no record at all).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -68,11 +69,26 @@ class ContactRecord:
 
     contact: Contact
     notes: list[str] = field(default_factory=list)
-    # When the card was last changed (its REV), and whether Rolodex wrote it (its PRODID): a
-    # card of ours older than the contact's last change is an old export, which must not undo
-    # that change; a card newer than it (edited elsewhere since) is the contact as it is now.
-    revised: dt.datetime | None = None
+    # When the card was last changed (its REV, as written), and whether Rolodex wrote it (its
+    # PRODID): a card of ours older than the contact's last change is an old export, which
+    # must not undo that change; a card newer than it (edited elsewhere since) is the contact
+    # as it is now. Read only when a card meets its contact again (``revised``).
+    rev: str = ""
     ours: bool = False
+
+    @property
+    def revised(self) -> dt.datetime | None:
+        """The REV as a UTC date-time (``20261125T235850Z``, ``2026-11-25T23:58:50Z``)."""
+        m = _REV.fullmatch(self.rev.strip().replace("-", "").replace(":", ""))
+        if m is None:
+            return None
+        try:
+            return dt.datetime(*map(int, m.groups()), tzinfo=dt.UTC)
+        except ValueError:
+            return None
+
+
+_REV = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z")
 
 
 @dataclass(slots=True)

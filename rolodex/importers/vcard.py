@@ -753,7 +753,7 @@ def _parse_card(
     tags: list[str] = []
     notes: list[str] = []
     ours = False
-    revised: dt.datetime | None = None
+    rev = ""
     extra: list[str] = []
     birthday: PartialDate | None = None
     anniversary: PartialDate | None = None
@@ -824,7 +824,7 @@ def _parse_card(
             if name == b"PRODID":
                 ours = ln[colon + 1 :].strip() == _PRODID_BYTES
             elif name == b"REV":
-                revised = _revision(ln[colon + 1 :])
+                rev = ln[colon + 1 :].decode("ascii", "replace")
             continue
         if group and code < _ABLABEL:
             modelled.add(group)
@@ -1099,19 +1099,10 @@ def _parse_card(
         kept_groups = _groups_in(extra)
         if kept_groups.intersection(grouped):
             contact.custom[_GROUPS] = _group_text(contact, grouped, kept_groups)
-    return ContactRecord(contact, notes, revised, ours), warnings
+    return ContactRecord(contact, notes, rev, ours), warnings
 
 
 _PRODID_BYTES = PRODID.encode()
-
-
-def _revision(value: bytes) -> dt.datetime | None:
-    """A REV value (``20261125T235850Z``, ``2026-11-25T23:58:50Z``) as a UTC date-time."""
-    text = value.strip().decode("ascii", "replace").replace("-", "").replace(":", "")
-    try:
-        return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
 
 
 # An email, phone, address or URL that shares its group with a kept line (Apple's
