@@ -540,10 +540,10 @@ class _Matcher:
                 how = "fill"
             else:
                 how = "add"
-            # A card of ours older than the contact's last change must not undo that change;
-            # a card changed after it replaces it (the writer, which has the contact, decides).
-            dated = how == "card" and item.revised is not None
-            yield ("update", cid, c, notes, how, (item.revised, item.ours) if dated else None)
+            # A card older than the contact's last change (by its REV) must not undo that
+            # change; a card changed after it replaces it (the writer, which has the
+            # contact, decides).
+            yield ("update", cid, c, notes, how, item.revised if how == "card" else None)
             return
         if pending_key is not None:  # the same UID twice in one input: one contact
             first, first_notes = self.pending[self.pending_uids[pending_key]]
@@ -615,10 +615,8 @@ class _Writer:
         self.accounts: dict[str, int | None] = {}
         self.new_ids: list[int] = []
         self.added_ranges: list[list[int]] = []  # ids of the new contacts, as [first, last] runs
-        # (contact id, record, notes, how to merge, (REV, written by us) of a card or None)
-        self.updates: list[
-            tuple[int, Contact, list[str], str, tuple[dt.datetime, bool] | None]
-        ] = []
+        # (contact id, record, notes, how to merge, the REV of a card found by its UID)
+        self.updates: list[tuple[int, Contact, list[str], str, dt.datetime | None]] = []
         # Counting: every contact record once. A contact is added or updated once; the other
         # records that met it (the same UID again, in this input) count as unchanged.
         self.ours: set[int] = set()  # contacts this batch added that a later record met
@@ -737,13 +735,13 @@ class _Writer:
         for cid, incoming, notes, how, when in self.updates:
             since = stored[cid].updated_at
             if when is not None and since is not None:
-                revised, ours = when
                 last = since.replace(microsecond=0)
-                if ours and revised < last:
-                    # An old export of this contact: what it says, the contact said before.
+                if when < last:
+                    # Older than the contact's last change (an old export of ours, a card not
+                    # edited since it was read): what it says, the contact said before.
                     self.report.unchanged += 1
                     continue
-                if revised > last:
+                if when > last:
                     how = "newer"  # changed elsewhere since: it is the contact as it is now
             records[cid] = records.get(cid, 0) + 1
             # A shallow copy is enough: merging replaces lists, it does not change them.

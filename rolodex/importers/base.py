@@ -69,12 +69,11 @@ class ContactRecord:
 
     contact: Contact
     notes: list[str] = field(default_factory=list)
-    # When the card was last changed (its REV, as written), and whether Rolodex wrote it (its
-    # PRODID): a card of ours older than the contact's last change is an old export, which
-    # must not undo that change; a card newer than it (edited elsewhere since) is the contact
-    # as it is now. Read only when a card meets its contact again (``revised``).
+    # When the card was last changed (its REV, as written): a card older than the contact's
+    # last change (an old export, a card not edited since it was read) must not undo that
+    # change; a card newer than it (edited elsewhere since) is the contact as it is now. Read
+    # only when a card meets its contact again (``revised``).
     rev: str = ""
-    ours: bool = False
 
     @property
     def revised(self) -> dt.datetime | None:

@@ -73,8 +73,8 @@ class TaskRecord:
     # The CN of those addresses that have one (email -> name): enough to make the contact of a
     # follow-up when no contact has its address yet.
     contact_names: dict[str, str] = field(default_factory=dict)
-    # When Rolodex wrote it (LAST-MODIFIED, in a calendar with Rolodex's PRODID): a task
-    # changed since (completed, say) is not changed back by an old export of it.
+    # When it was last changed (LAST-MODIFIED): a task changed since (completed, say) is not
+    # changed back by an older copy of it (an old export, a file not edited since read).
     revised: dt.datetime | None = None
 
 
@@ -1177,7 +1177,7 @@ def _records(scan: _Scan, ctx: _Context) -> Iterator[Parsed[TaskRecord | EventRe
             except Exception as exc:  # a component is never worth more than a reject
                 result = f"cannot be read: {exc}"
             if not isinstance(result, str):
-                if isinstance(result, TaskRecord) and calendar.get("PRODID", "").strip() == PRODID:
+                if isinstance(result, TaskRecord):
                     result.revised = _moment(props, "LAST-MODIFIED", "", dt.UTC, warnings)
                 yield Parsed(result, block.line, warnings)
                 continue

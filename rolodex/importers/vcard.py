@@ -752,7 +752,6 @@ def _parse_card(
     urls: list[Url] = []
     tags: list[str] = []
     notes: list[str] = []
-    ours = False
     rev = ""
     extra: list[str] = []
     birthday: PartialDate | None = None
@@ -821,9 +820,7 @@ def _parse_card(
             continue
         if code == _SKIP:
             name = parts[0].upper()
-            if name == b"PRODID":
-                ours = ln[colon + 1 :].strip() == _PRODID_BYTES
-            elif name == b"REV":
+            if name == b"REV":
                 rev = ln[colon + 1 :].decode("ascii", "replace")
             continue
         if group and code < _ABLABEL:
@@ -1099,10 +1096,7 @@ def _parse_card(
         kept_groups = _groups_in(extra)
         if kept_groups.intersection(grouped):
             contact.custom[_GROUPS] = _group_text(contact, grouped, kept_groups)
-    return ContactRecord(contact, notes, rev, ours), warnings
-
-
-_PRODID_BYTES = PRODID.encode()
+    return ContactRecord(contact, notes, rev), warnings
 
 
 # An email, phone, address or URL that shares its group with a kept line (Apple's

@@ -414,6 +414,18 @@ def test_an_old_export_of_a_task_does_not_reopen_it(srx, tmp_path: Path) -> None
     assert srx.activities.get_task(t.id).status == "done"
 
 
+def test_another_programs_card_not_edited_since_does_not_undo_an_edit(srx) -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//khard//EN\r\nUID:k-0\r\nFN:Person Zero\r\n"
+        "TITLE:Role 0\r\nEMAIL:p0@example.org\r\nREV:20250101T000000Z\r\nEND:VCARD\r\n"
+    )
+    srx.imports.run(vsource(card), write_rejects=False)
+    srx.contacts.edit("k-0", ContactChanges(title="Edited in Rolodex"))
+    report = srx.imports.run(vsource(card), write_rejects=False)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert srx.contacts.get("k-0").title == "Edited in Rolodex"
+
+
 def test_a_card_changed_elsewhere_since_replaces_what_it_says(srx) -> None:
     """khard removed a title, a phone and an email, and changed the other email (its REV is
     newer than the contact's last change): the contact is the card now. Notes stay."""
