@@ -882,6 +882,8 @@ class _Writer:
 
 
 _NAME_PARTS = ("prefix", "given_name", "additional_name", "family_name", "suffix")
+# The single text fields of a contact that a record may bring.
+_TEXT_FIELDS = (*_NAME_PARTS, "display_name", "nickname", "title", "role", "photo")
 
 
 def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
@@ -905,18 +907,7 @@ def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
         stale = [k for k in target.custom if k.startswith("vcard.") and k not in incoming.custom]
         if stale:
             target.custom = {k: v for k, v in target.custom.items() if k not in stale}
-    for name in (
-        "prefix",
-        "given_name",
-        "additional_name",
-        "family_name",
-        "suffix",
-        "display_name",
-        "nickname",
-        "title",
-        "role",
-        "photo",
-    ):
+    for name in _TEXT_FIELDS:
         value = getattr(incoming, name)
         if value and not (fill and getattr(target, name)):
             setattr(target, name, value)
@@ -973,16 +964,7 @@ def _merge_into(target: Contact, incoming: Contact, how: str = "add") -> None:
 # replaces these (what it no longer has is gone). Notes are kept (they are history), and
 # what no card carries (stage, owner, consents, custom fields of Rolodex's own) stays.
 _CARD_FIELDS = (
-    "prefix",
-    "given_name",
-    "additional_name",
-    "family_name",
-    "suffix",
-    "display_name",
-    "nickname",
-    "title",
-    "role",
-    "photo",
+    *_TEXT_FIELDS,
     "birthday",
     "anniversary",
     "account_id",
